@@ -1,0 +1,32 @@
+/** argv parsing with node:util's parseArgs, turning its errors into one-line UsageErrors. */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "../compute/usageError.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** Option values by name: string, boolean, or string[] for `multiple` options. */
+export interface Parsed {
+  values: Record<string, any>;
+  positionals: string[];
+}
+
+export function parse(command: string, argv: string[], options: Options, positionals = false): Parsed {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: positionals, strict: true }) as Parsed;
+  } catch (e) {
+    const known = Object.keys(options).map((o) => `--${o}`).join(", ");
+    const message = (e as Error).message.split("\n")[0].replace(/\. To specify a positional.*$/, "");
+    throw new UsageError(`${command}: ${message}${known ? `; options: ${known}` : ""}`);
+  }
+}
+
+/** `--set key=value` pairs → an object; the experiment's schema checks names and values later. */
+export function parseSets(sets: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of sets ?? []) {
+    const eq = s.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--set ${s} is not key=value; example: --set k=4`);
+    out[s.slice(0, eq).trim()] = s.slice(eq + 1).trim();
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+/**
+ * The commands of `lowrank-lab`, as a table from name to handler (the CLI contract is in
+ * docs/architecture.md). Each handler returns the process exit code.
+ */
+import { join, resolve } from "node:path";
+import { device } from "../compute/backend.js";
+import { packageVersion } from "../compute/packageInfo.js";
+import { UsageError } from "../compute/usageError.js";
+import { experiments, getExperiment } from "../experiments/registry.js";
+import { runExperiment, type RunRecord } from "../experiments/runner.js";
+import { describeParams } from "../experiments/schema.js";
+import { parse, parseSets } from "./args.js";
+import { prepareOutDir, writeAtomic, writeRunOutputs } from "./outputs.js";
+import { stderrProgress } from "./progress.js";
+import { reportHTML } from "./report.js";
+import { installKernelCommand } from "./kernel.js";
+
+export const usage = `lowrank-lab ${packageVersion}: reproduce papers about low-rank structure in machine learning
+
+Usage:
+  lowrank-lab list [--json]                       the experiments, their params and presets
+  lowrank-lab run NAME [--preset P] [--set key=value]... [--seed N] [--out DIR] [--json]
+  lowrank-lab reproduce [NAME...] [--out DIR] [--strict]
+                                                  every experiment's 'paper' preset, report.html, summary.json
+  lowrank-lab doctor [--json]                     which compute backend runs, and why the others do not
+  lowrank-lab kernel install [--user | --sys-prefix | --prefix DIR]
+                                                  install the Jupyter kernel 'lowrank-lab'
+Environment: LOWRANK_BACKEND=tensorflow-gpu|tensorflow|wasm|cpu forces a backend.
+`;
+
+/** The contract's JSON object for one run. */
+function runJSON(r: RunRecord, files: string[]) {
+  const { experiment, preset, params, seed, backend, durationMs, metrics, claims } = r;
+  return { experiment, preset, params, seed, backend, durationMs: Math.round(durationMs), metrics, claims, files };
+}
+
+function listCommand(argv: string[]): number {
+  const { values } = parse("list", argv, { json: { type: "boolean" } });
+  const rows = experiments.map((e) => ({ name: e.name, title: e.title, papers: e.papers, params: describeParams(e.params), presets: e.presets }));
+  if (values.json) {
+    process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
+  } else {
+    for (const e of rows) {
+      process.stdout.write(`${e.name.padEnd(22)}${e.title}\n${" ".repeat(22)}presets: ${Object.keys(e.presets).join(", ")}; params: ${e.params.map((p) => p.name).join(", ")}\n`);
+    }
+  }
+  return 0;
+}
+
+/** While --json output is being produced, anything a library logs goes to stderr, so stdout holds one JSON object. */
+async function withStdoutForJSON<T>(json: boolean, fn: () => Promise<T>): Promise<T> {
+  if (!json) return fn();
+  const { log, info } = console;
+  console.log = console.info = (...args: unknown[]) => console.error(...args);
+  try {
+    return await fn();
+  } finally {
+    console.log = log;
+    console.info = info;
+  }
+}
+
+async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse("run", argv, {
+    preset: { type: "string", default: "paper" },
+    set: { type: "string", multiple: true },
+    seed: { type: "string", default: "0" },
+    out: { type: "string" },
+    json: { type: "boolean" },
+  }, true);
+  if (positionals.length !== 1) {
+    throw new UsageError(`run takes one experiment name${positionals.length ? `, got ${positionals.join(" ")}` : ""}; available: ${experiments.map((e) => e.name).join(", ")}`);
+  }
+  const experiment = getExperiment(positionals[0]);
+  const out = prepareOutDir(values.out ?? join("lowrank-out", experiment.name));
+  const progress = stderrProgress(experiment.name);
+  const record = await withStdoutForJSON(!!values.json, () =>
+    runExperiment(experiment, { preset: values.preset, params: parseSets(values.set), seed: values.seed as unknown as number, progress }),
+  );
+  progress.end();
+  const files = writeRunOutputs(record, out);
+  if (values.json) {
+    process.stdout.write(JSON.stringify(runJSON(record, files)) + "\n");
+  } else {
+    const held = record.claims.filter((c) => c.holds).length;
+    process.stdout.write(`${experiment.name}: ${held}/${record.claims.length} claims hold (${(record.durationMs / 1000).toFixed(1)} s on ${record.backend}); files in ${out}\n`);
+    for (const c of record.claims) process.stdout.write(`  ${c.holds ? "✓" : "✗"} ${c.id}: ${c.evidence}\n`);
+  }
+  return 0;
+}
+
+async function reproduceCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse("reproduce", argv, { out: { type: "string", default: "lowrank-out" }, strict: { type: "boolean" } }, true);
+  const chosen = positionals.length ? positionals.map(getExperiment) : [...experiments];
+  const out = prepareOutDir(values.out);
+  const runs: Array<{ record: RunRecord; title: string; files: string[] }> = [];
+  for (const experiment of chosen) {
+    const dir = prepareOutDir(join(out, experiment.name));
+    const progress = stderrProgress(experiment.name);
+    const record = await runExperiment(experiment, { preset: "paper", progress });
+    progress.end();
+    const files = writeRunOutputs(record, dir);
+    runs.push({ record, title: experiment.title, files });
+    const held = record.claims.filter((c) => c.holds).length;
+    process.stderr.write(`${experiment.name}: ${held}/${record.claims.length} claims hold (${(record.durationMs / 1000).toFixed(1)} s)\n`);
+  }
+  const summary = { version: packageVersion, createdAt: new Date().toISOString(), runs: runs.map(({ record, files }) => runJSON(record, files)) };
+  writeAtomic(join(out, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  writeAtomic(join(out, "report.html"), reportHTML(runs, summary));
+  const failed = runs.flatMap(({ record }) => record.claims.filter((c) => !c.holds).map((c) => `${record.experiment}/${c.id}`));
+  process.stdout.write(`wrote ${resolve(out, "report.html")} and summary.json; ${failed.length === 0 ? "every claim holds" : `claims that do not hold: ${failed.join(", ")}`}\n`);
+  return values.strict && failed.length > 0 ? 1 : 0;
+}
+
+async function doctorCommand(argv: string[]): Promise<number> {
+  const { values } = parse("doctor", argv, { json: { type: "boolean" } });
+  const info = await device();
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ version: packageVersion, node: process.version, ...info }, null, 2) + "\n");
+    return 0;
+  }
+  process.stdout.write(`lowrank-lab ${packageVersion} on Node ${process.version}, tfjs ${info.tfjsVersion}\n`);
+  process.stdout.write(`backend: ${info.backend} (chosen by ${info.chosenBy})\n`);
+  for (const a of info.attempts) process.stdout.write(`  ${a.loaded ? "✓" : "✗"} ${a.name.padEnd(15)} ${a.package}${a.reason ? `: ${a.reason}` : ""}\n`);
+  return 0;
+}
+
+export const commands: Record<string, (argv: string[]) => number | Promise<number>> = {
+  list: listCommand,
+  run: runCommand,
+  reproduce: reproduceCommand,
+  doctor: doctorCommand,
+  kernel: installKernelCommand,
+};

@@ -1,0 +1,111 @@
+/**
+ * Renders a Figure with Observable Plot in Node, through linkedom's server-side DOM.
+ * Plot returns a bare <svg> for a plain chart but an HTML <figure> when there is a title,
+ * caption or swatch legend (the swatches are HTML, not SVG). HTML output keeps that figure
+ * as it is; SVG and PNG output lay its parts out again as one standalone SVG, so a legend is
+ * never lost when a figure is saved as an image.
+ */
+import * as Plot from "@observablehq/plot";
+import { parseHTML } from "linkedom";
+import { Resvg } from "@resvg/resvg-js";
+import type { FigureSpec } from "./figure.js";
+
+const FONT = "DejaVu Sans, Arial, Helvetica, sans-serif";
+const defaults = { width: 720, height: 420, marginLeft: 64, marginBottom: 44, style: { fontSize: "12px", fontFamily: FONT } };
+
+/** Log axes read better as 1e-6 than as Plot's default SI prefixes (1µ), as in the papers. */
+function withLogTicks(scale: unknown): unknown {
+  const s = scale as { type?: string; tickFormat?: unknown } | undefined;
+  return s && s.type === "log" && s.tickFormat === undefined ? { ...s, tickFormat: "~e" } : scale;
+}
+
+function renderElement(spec: FigureSpec): Element {
+  const { document } = parseHTML("<!DOCTYPE html><html><body></body></html>");
+  const p = spec.plot;
+  const options = {
+    ...defaults,
+    ...p,
+    x: withLogTicks(p.x),
+    y: withLogTicks(p.y),
+    style: { ...defaults.style, ...(p.style as object | undefined) },
+    document,
+  } as Plot.PlotOptions;
+  return Plot.plot(options) as unknown as Element;
+}
+
+function escapeXML(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The HTML a notebook or report shows: a <figure> with a heading, Plot's output (legends included) and the caption. */
+export function figureToHTML(spec: FigureSpec): string {
+  const el = renderElement(spec);
+  const caption = spec.caption ? `<figcaption style="font:12px ${FONT};color:#444;max-width:720px">${escapeXML(spec.caption)}</figcaption>` : "";
+  return `<figure class="lowrank-figure" style="margin:0 0 1em 0"><div style="font:bold 15px ${FONT};margin-bottom:4px">${escapeXML(spec.title)}</div>${el.outerHTML}${caption}</figure>`;
+}
+
+interface Swatch {
+  color: string;
+  label: string;
+}
+
+/** Reads Plot's HTML swatch legend (spans holding an <svg> with the colour and a text label). */
+function readSwatches(el: Element): Swatch[] {
+  const out: Swatch[] = [];
+  for (const div of Array.from(el.querySelectorAll("div"))) {
+    if (!/swatches/.test(div.getAttribute("class") ?? "")) continue;
+    for (const span of Array.from(div.querySelectorAll("span"))) {
+      const svg = span.querySelector("svg");
+      if (!svg) continue;
+      const shape = svg.querySelector("[fill]") ?? svg;
+      const color = shape.getAttribute("fill") ?? svg.getAttribute("fill") ?? "currentColor";
+      out.push({ color, label: span.textContent?.trim() ?? "" });
+    }
+  }
+  return out;
+}
+
+/** A standalone SVG: title, then the legend drawn as SVG swatches, then the chart (and any SVG ramp legends). */
+export function figureToSVG(spec: FigureSpec): string {
+  const el = renderElement(spec);
+  const charts = el.tagName.toLowerCase() === "svg" ? [el] : Array.from(el.querySelectorAll("svg")).filter((s) => !s.closest("span"));
+  const swatches = el.tagName.toLowerCase() === "svg" ? [] : readSwatches(el);
+  const width = Math.max(...charts.map((s) => Number(s.getAttribute("width") ?? defaults.width)), defaults.width);
+  const parts: string[] = [];
+  let y = 8;
+  parts.push(`<text x="8" y="${y + 15}" font-family="${FONT}" font-size="15" font-weight="bold">${escapeXML(spec.title)}</text>`);
+  y += 26;
+  if (swatches.length) {
+    let x = 8;
+    for (const s of swatches) {
+      const w = 26 + s.label.length * 7;
+      if (x + w > width - 8) {
+        x = 8;
+        y += 18;
+      }
+      parts.push(`<rect x="${x}" y="${y}" width="12" height="12" fill="${escapeXML(s.color)}"/><text x="${x + 16}" y="${y + 10.5}" font-family="${FONT}" font-size="12">${escapeXML(s.label)}</text>`);
+      x += w;
+    }
+    y += 22;
+  }
+  for (const chart of charts) {
+    const h = Number(chart.getAttribute("height") ?? defaults.height);
+    chart.setAttribute("x", "0");
+    chart.setAttribute("y", String(y));
+    chart.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+    parts.push(chart.outerHTML);
+    y += h + 4;
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 4}" viewBox="0 0 ${width} ${y + 4}"><rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>`;
+}
+
+/** PNG bytes at `scale` × the SVG's size (2 gives crisp images in a README). */
+export function figureToPNG(spec: FigureSpec, scale = 2): Buffer {
+  const svg = figureToSVG(spec);
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: "zoom", value: scale },
+    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
+    background: "white",
+  });
+  return resvg.render().asPng();
+}
