@@ -7,7 +7,7 @@ import { device } from "../compute/backend.js";
 import { packageVersion } from "../compute/packageInfo.js";
 import { UsageError } from "../compute/usageError.js";
 import { experiments, getExperiment } from "../experiments/registry.js";
-import { runExperiment, type RunRecord } from "../experiments/runner.js";
+import { checkSeed, resolveRun, runExperiment, type RunRecord } from "../experiments/runner.js";
 import { describeParams } from "../experiments/schema.js";
 import { parse, parseSets } from "./args.js";
 import { prepareOutDir, writeAtomic, writeRunOutputs } from "./outputs.js";
@@ -20,8 +20,9 @@ export const usage = `lowrank-lab ${packageVersion}: reproduce papers about low-
 Usage:
   lowrank-lab list [--json]                       the experiments, their params and presets
   lowrank-lab run NAME [--preset P] [--set key=value]... [--seed N] [--out DIR] [--json]
-  lowrank-lab reproduce [NAME...] [--out DIR] [--strict]
-                                                  every experiment's 'paper' preset, report.html, summary.json
+  lowrank-lab reproduce [NAME...] [--out DIR] [--preset P] [--strict]
+                                                  every experiment's 'paper' preset (or P), report.html, summary.json;
+                                                  --strict exits 1 when a claim does not hold
   lowrank-lab doctor [--json]                     which compute backend runs, and why the others do not
   lowrank-lab kernel install [--user | --sys-prefix | --prefix DIR]
                                                   install the Jupyter kernel 'lowrank-lab'
@@ -72,10 +73,14 @@ async function runCommand(argv: string[]): Promise<number> {
     throw new UsageError(`run takes one experiment name${positionals.length ? `, got ${positionals.join(" ")}` : ""}; available: ${experiments.map((e) => e.name).join(", ")}`);
   }
   const experiment = getExperiment(positionals[0]);
+  // Check every input before creating anything on disk.
+  const params = parseSets(values.set);
+  resolveRun(experiment, values.preset, params);
+  const seed = checkSeed(values.seed);
   const out = prepareOutDir(values.out ?? join("lowrank-out", experiment.name));
   const progress = stderrProgress(experiment.name);
   const record = await withStdoutForJSON(!!values.json, () =>
-    runExperiment(experiment, { preset: values.preset, params: parseSets(values.set), seed: values.seed as unknown as number, progress }),
+    runExperiment(experiment, { preset: values.preset, params, seed, progress }),
   );
   progress.end();
   const files = writeRunOutputs(record, out);
@@ -90,14 +95,19 @@ async function runCommand(argv: string[]): Promise<number> {
 }
 
 async function reproduceCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse("reproduce", argv, { out: { type: "string", default: "lowrank-out" }, strict: { type: "boolean" } }, true);
+  const { values, positionals } = parse("reproduce", argv, {
+    out: { type: "string", default: "lowrank-out" },
+    preset: { type: "string", default: "paper" },
+    strict: { type: "boolean" },
+  }, true);
   const chosen = positionals.length ? positionals.map(getExperiment) : [...experiments];
+  for (const experiment of chosen) resolveRun(experiment, values.preset);
   const out = prepareOutDir(values.out);
   const runs: Array<{ record: RunRecord; title: string; files: string[] }> = [];
   for (const experiment of chosen) {
     const dir = prepareOutDir(join(out, experiment.name));
     const progress = stderrProgress(experiment.name);
-    const record = await runExperiment(experiment, { preset: "paper", progress });
+    const record = await runExperiment(experiment, { preset: values.preset, progress });
     progress.end();
     const files = writeRunOutputs(record, dir);
     runs.push({ record, title: experiment.title, files });

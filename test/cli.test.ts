@@ -1,0 +1,128 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli } from "./cli.js";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "lowrank-cli-"));
+
+/** A user mistake: exit code 2, one line on stderr naming the input, nothing on stdout, no stack. */
+function expectUsageError(args: string[], pattern: RegExp, env: Record<string, string> = {}) {
+  const r = cli(args, env);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe("");
+  const lines = r.stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe("lowrank-lab list", () => {
+  it("prints a JSON array describing every experiment with its params and presets", () => {
+    const r = cli(["list", "--json"]);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout);
+    expect(Array.isArray(list)).toBe(true);
+    const names = list.map((e: { name: string }) => e.name);
+    expect(names).toContain("matrix-sensing");
+    for (const e of list) {
+      expect(Object.keys(e).sort()).toEqual(["name", "papers", "params", "presets", "title"]);
+      expect(e.presets).toHaveProperty("paper");
+      expect(e.presets).toHaveProperty("quick");
+      for (const p of e.params) {
+        expect(typeof p.name).toBe("string");
+        expect(typeof p.help).toBe("string");
+        expect(p).toHaveProperty("default");
+        expect(["int", "number", "number[]", "boolean", "choice"]).toContain(p.type);
+      }
+    }
+  });
+});
+
+describe("lowrank-lab run --json", () => {
+  it("prints exactly one JSON object with the contract's fields and writes the files it names", () => {
+    const out = tmp();
+    const r = cli(["run", "matrix-sensing", "--preset", "quick", "--seed", "3", "--out", out, "--json"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j).sort()).toEqual(["backend", "claims", "durationMs", "experiment", "files", "metrics", "params", "preset", "seed"]);
+    expect(j).toMatchObject({ experiment: "matrix-sensing", preset: "quick", seed: 3, backend: "wasm" });
+    for (const v of Object.values(j.metrics)) expect(typeof v).toBe("number");
+    for (const c of j.claims) expect(Object.keys(c).sort()).toEqual(["evidence", "holds", "id", "statement"]);
+    expect(j.files.some((f: string) => f.endsWith(".svg"))).toBe(true);
+    expect(j.files.some((f: string) => f.endsWith(".png"))).toBe(true);
+    expect(j.files.some((f: string) => f.endsWith(".csv"))).toBe(true);
+    for (const f of j.files) expect(existsSync(f)).toBe(true);
+    expect(readdirSync(out).some((f) => f.includes(".tmp-"))).toBe(false);
+    expect(r.stderr).toMatch(/matrix-sensing: +\d+%/); // progress goes to stderr
+  });
+});
+
+describe("bad input to the CLI", () => {
+  it("names an unknown experiment and lists the available ones", () => {
+    expectUsageError(["run", "matrix-sensin", "--json"], /^lowrank-lab: unknown experiment 'matrix-sensin'; available: .*matrix-sensing/);
+  });
+  it("names an unknown parameter and lists the known ones", () => {
+    expectUsageError(["run", "matrix-sensing", "--preset", "quick", "--set", "bogus=1"], /^lowrank-lab: unknown parameter 'bogus' for matrix-sensing; known: /);
+  });
+  it("names a parameter given the wrong type and says what is allowed", () => {
+    const [name] = JSON.parse(cli(["list", "--json"]).stdout)[0].params.filter((p: { type: string }) => p.type === "int").map((p: { name: string }) => p.name);
+    expectUsageError(["run", "matrix-sensing", "--set", `${name}=many`], new RegExp(`^lowrank-lab: parameter ${name}=many has the wrong type; allowed: an integer`));
+  });
+  it("names a parameter out of range and gives the range", () => {
+    const p = JSON.parse(cli(["list", "--json"]).stdout)[0].params.find((q: { max?: number }) => q.max !== undefined);
+    expectUsageError(["run", "matrix-sensing", "--set", `${p.name}=${p.max * 10 + 1}`], new RegExp(`^lowrank-lab: parameter ${p.name}=\\S+ is out of range; allowed: .*<= ${p.max}`));
+  });
+  it("names an unknown preset", () => {
+    expectUsageError(["run", "matrix-sensing", "--preset", "huge"], /^lowrank-lab: unknown preset 'huge' for matrix-sensing; available: .*quick/);
+  });
+  it("rejects a bad seed", () => {
+    expectUsageError(["run", "matrix-sensing", "--seed", "-1"], /^lowrank-lab: seed -1 is not allowed; allowed: an integer from 0/);
+  });
+  it("rejects an unknown option and lists the known ones", () => {
+    expectUsageError(["run", "matrix-sensing", "--fast"], /^lowrank-lab: run: Unknown option '--fast'; options: --preset/);
+  });
+  it("rejects an unwritable output folder before doing any work", () => {
+    const file = join(tmp(), "a-file");
+    writeFileSync(file, "x");
+    expectUsageError(["run", "matrix-sensing", "--preset", "quick", "--out", join(file, "sub")], /^lowrank-lab: output folder .* is not writable/);
+    const locked = tmp();
+    chmodSync(locked, 0o500);
+    if (process.getuid?.() !== 0) expectUsageError(["reproduce", "--out", join(locked, "x")], /not writable/);
+  });
+  it("rejects an unknown command", () => {
+    expectUsageError(["reproduse"], /^lowrank-lab: unknown command 'reproduse'; available: list, run, reproduce, doctor, kernel/);
+  });
+  it("rejects an unknown backend in LOWRANK_BACKEND and an unavailable one", () => {
+    expectUsageError(["doctor"], /^lowrank-lab: LOWRANK_BACKEND=gpu is not a backend; allowed: tensorflow-gpu, tensorflow, wasm, cpu/, { LOWRANK_BACKEND: "gpu" });
+  });
+});
+
+describe("lowrank-lab doctor", () => {
+  it("says which backend runs and why the native ones did not load", () => {
+    const r = cli(["doctor", "--json"]);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout);
+    expect(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]).toContain(d.backend);
+    const failed = d.attempts.filter((a: { loaded: boolean }) => !a.loaded);
+    for (const a of failed) expect(a.reason.length).toBeGreaterThan(0);
+  });
+  it("honours LOWRANK_BACKEND=cpu", () => {
+    const d = JSON.parse(cli(["doctor", "--json"], { LOWRANK_BACKEND: "cpu" }).stdout);
+    expect(d).toMatchObject({ backend: "cpu", chosenBy: "LOWRANK_BACKEND" });
+  });
+});
+
+describe("lowrank-lab reproduce", () => {
+  it("writes figures, tables, summary.json and a self-contained report.html", () => {
+    const out = tmp();
+    const r = cli(["reproduce", "matrix-sensing", "--preset", "quick", "--out", out]);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(summary.runs.map((x: { experiment: string }) => x.experiment)).toEqual(["matrix-sensing"]);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).toContain("<svg");
+    expect(html).not.toMatch(/<script|src="http/);
+    expect(readdirSync(join(out, "matrix-sensing")).some((f) => f.endsWith(".png"))).toBe(true);
+  });
+});
