@@ -21,3 +21,7 @@ export type { OutputOptions } from "./output.js";
 export { Box, hbox, vbox } from "./box.js";
 export type { BoxOptions } from "./box.js";
 export { toBundle, toOutputs } from "./toOutput.js";
+export { interact, Interactive, fixed, Fixed, maybeControl } from "./interact.js";
+export type { ControlSpec, InteractOptions, ValueOf, Values } from "./interact.js";
+export { progress, progressFn, ProgressBar, progressText, formatDuration } from "./progress.js";
+export type { ProgressOptions, ProgressState } from "./progress.js";
