@@ -1,0 +1,182 @@
+/**
+ * The shell channel: a table of handlers named after the messages they answer, built once, and
+ * one dispatcher around them, as in ipykernel (ipykernel/kernelbase.py: `msg_types`, the
+ * `shell_handlers` table, `dispatch_shell`). The dispatcher publishes busy, runs the handler,
+ * logs and answers an error reply if it throws, and publishes idle in `finally`. Handlers are
+ * protocol plumbing (read the request, send the reply); the behaviour they call lives in
+ * cells.ts, execute.ts, history.ts and comms.ts.
+ *
+ * Cells run one after another. Other requests (completion, comm messages from widgets) are
+ * served as they arrive, also while a cell awaits: a JavaScript kernel should not need a cell
+ * to finish before a slider can talk to it.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { Slot, type SharedState } from "./shared.js";
+import type { Request } from "./threads.js";
+import { log, type SendOptions, type Transport } from "./transport.js";
+import type { Header, JsonObject } from "./wire.js";
+import { Cells, completeness } from "./cells.js";
+import { History, type HistoryQuery } from "./history.js";
+import { CommManager } from "./comms.js";
+import { interruptibleCall } from "./interruptible.js";
+import { doExecute } from "./execute.js";
+
+export type Handler = (r: Request) => void | Promise<void>;
+
+/** The request a piece of code runs on behalf of; async work started by a cell keeps its cell's. */
+interface Context {
+  request: Request;
+  done: boolean;
+}
+
+export class Kernel {
+  readonly handlers: Record<string, Handler>;
+  readonly comms: CommManager;
+  readonly history = new History();
+  /** Runs a user callback so an interrupt can stop it. */
+  readonly call: <T>(fn: () => T) => T;
+  executionCount = 0;
+  private readonly context = new AsyncLocalStorage<Context>();
+  private cellQueue: Promise<void> = Promise.resolve();
+  /** execute_requests that arrived (shell seq) at or before this are aborted: an earlier cell failed. */
+  private abortUpTo = 0;
+  private running: Context | undefined;
+  private lastCell: Request | undefined;
+
+  constructor(
+    readonly transport: Transport,
+    readonly shared: SharedState,
+    readonly cells: Cells,
+    private readonly info: JsonObject,
+  ) {
+    this.call = interruptibleCall(shared);
+    this.comms = new CommManager((type, content, o) => this.publish(type, content, o), this.call, log);
+    this.handlers = {
+      kernel_info_request: (r) => this.kernel_info_request(r),
+      execute_request: (r) => this.execute_request(r),
+      complete_request: (r) => this.complete_request(r),
+      inspect_request: (r) => this.inspect_request(r),
+      is_complete_request: (r) => this.is_complete_request(r),
+      history_request: (r) => this.history_request(r),
+      comm_info_request: (r) => this.comm_info_request(r),
+      shutdown_request: (r) => this.shutdown_request(r),
+      // As ipykernel/ipkernel.py does, the comm manager brings its own handlers.
+      ...this.comms.handlers,
+    };
+  }
+
+  onShutdown: (restart: boolean) => void = () => {};
+
+  dispatch(r: Request): void {
+    if (r.header.msg_type === "execute_request") this.cellQueue = this.cellQueue.then(() => this.dispatchOne(r));
+    else void this.dispatchOne(r);
+  }
+
+  private dispatchOne(r: Request): Promise<void> {
+    const ctx: Context = { request: r, done: false };
+    return this.context.run(ctx, async () => {
+      const type = r.header.msg_type;
+      this.status("busy", r.header);
+      try {
+        const handler = this.handlers[type];
+        if (handler) await handler(r);
+        else log(`unknown message type ${JSON.stringify(type)} on ${r.channel}; ignored`);
+      } catch (e) {
+        log(`${type} failed: ${e instanceof Error ? e.stack : String(e)}`);
+        if (type.endsWith("_request")) this.reply(r, { status: "error", ename: e instanceof Error ? e.name : "Error", evalue: e instanceof Error ? e.message : String(e), traceback: [] });
+      } finally {
+        ctx.done = true;
+        this.status("idle", r.header);
+      }
+    });
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------
+
+  /** Sends the reply to `r`; its type is derived from the request's, never written by hand. */
+  reply(r: Request, content: JsonObject, metadata: JsonObject = {}): void {
+    const type = r.header.msg_type.replace(/_request$/, "_reply");
+    this.transport.send(r.channel, type, content, { parent: r.header, identities: r.identities, metadata });
+  }
+
+  /** An iopub message, parented to the request now being served unless told otherwise. */
+  publish(msgType: string, content: JsonObject, o: SendOptions = {}): void {
+    this.transport.send("iopub", msgType, content, { parent: this.currentRequest()?.header ?? {}, ...o });
+  }
+
+  private status(state: "busy" | "idle", parent: Header): void {
+    this.transport.send("iopub", "status", { execution_state: state }, { parent });
+  }
+
+  /**
+   * The request output belongs to: the one whose handler (or the async work it started) runs
+   * now; once that request is finished, the running cell, or else the last cell, as ipykernel
+   * sends late output from threads to the current cell.
+   */
+  currentRequest(): Request | undefined {
+    const ctx = this.context.getStore();
+    if (ctx && !ctx.done) return ctx.request;
+    return this.running?.request ?? this.lastCell;
+  }
+
+  // ---- handlers -------------------------------------------------------------------------
+
+  kernel_info_request(r: Request): void {
+    this.reply(r, this.info);
+  }
+
+  async execute_request(r: Request): Promise<void> {
+    if (r.seq <= this.abortUpTo) return this.reply(r, { status: "aborted" }, { status: "aborted" });
+    this.running = this.context.getStore();
+    this.lastCell = r;
+    try {
+      const content = await doExecute(this, r);
+      this.reply(r, content, { status: content.status });
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** After a failed cell with stop_on_error: abort every execute_request already received. */
+  abortQueuedCells(): void {
+    this.abortUpTo = Atomics.load(this.shared.slots, Slot.LastShellSeq);
+  }
+
+  complete_request(r: Request): void {
+    const { code, cursor_pos } = r.content as { code: string; cursor_pos?: number };
+    const c = this.cells.complete(code, cursor_pos ?? code.length);
+    this.reply(r, { status: "ok", matches: c.matches, cursor_start: c.cursorStart, cursor_end: c.cursorEnd, metadata: {} });
+  }
+
+  inspect_request(r: Request): void {
+    const { code, cursor_pos } = r.content as { code: string; cursor_pos?: number };
+    const text = this.cells.inspect(code, cursor_pos ?? code.length);
+    this.reply(r, { status: "ok", found: text !== undefined, data: text === undefined ? {} : { "text/plain": text }, metadata: {} });
+  }
+
+  is_complete_request(r: Request): void {
+    this.reply(r, completeness(String(r.content.code ?? "")));
+  }
+
+  history_request(r: Request): void {
+    this.reply(r, { status: "ok", history: this.history.query(r.content as HistoryQuery) });
+  }
+
+  comm_info_request(r: Request): void {
+    const target = r.content.target_name;
+    this.reply(r, { status: "ok", comms: this.comms.info(typeof target === "string" ? target : undefined) });
+  }
+
+  /** Deprecated on shell (control is the place), still sent by some clients. */
+  shutdown_request(r: Request): void {
+    const restart = Boolean(r.content.restart);
+    this.reply(r, { status: "ok", restart });
+    this.onShutdown(restart);
+  }
+
+  /** SIGINT reached the main thread's listener: stop a pending top-level await, if a cell awaits. */
+  onSigint(): void {
+    Atomics.store(this.shared.slots, Slot.InterruptAck, Atomics.load(this.shared.slots, Slot.InterruptGen));
+    if (this.running) this.cells.interrupt();
+  }
+}

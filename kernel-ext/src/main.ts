@@ -1,0 +1,83 @@
+/**
+ * The kernel process, started by Jupyter as the kernelspec says:
+ *   node dist/kernel-ext/src/main.js CONNECTION_FILE
+ * It starts the socket thread, then tslab's compiler, then the session's first cells: the
+ * display/prompt helpers and `lab`, the package this kernel belongs to, found relative to this
+ * file so a clone works without `npm link`.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { packageRoot } from "../../src/compute/packageInfo.js";
+import { readConnectionFile } from "./connection.js";
+import { createSharedState, Slot } from "./shared.js";
+import { kernelInfo } from "./kernelInfo.js";
+import { log, Transport } from "./transport.js";
+import { aliasPackageForCells, aliasPackageForCompiler } from "./moduleAlias.js";
+import { Cells } from "./cells.js";
+import { Kernel } from "./kernel.js";
+import { redirectStreams } from "./streams.js";
+import { installBridge } from "./kernelBridge.js";
+import { installUserApi, userApiCell } from "./userApi.js";
+import { thrownError } from "./errors.js";
+
+const packageName = "lowrank-lab";
+
+/** Loads the package's compiled public API; undefined (with the reason logged) when it cannot. */
+async function loadLab(): Promise<unknown> {
+  const index = path.join(packageRoot, "dist", "src", "index.js");
+  if (!existsSync(index)) return log(`${index} does not exist (run \`npm run build\`); \`lab\` is not preloaded`);
+  try {
+    return await import(pathToFileURL(index).href);
+  } catch (e) {
+    log(`loading ${index} failed; \`lab\` is not preloaded: ${e instanceof Error ? e.stack : String(e)}`);
+  }
+}
+
+export async function startKernel(connectionFile: string): Promise<void> {
+  const shared = createSharedState();
+  const info = kernelInfo();
+  const transport = new Transport(readConnectionFile(connectionFile), shared, info, randomUUID());
+  let kernel: Kernel | undefined;
+  // A SIGINT interrupts; it never ends the kernel.
+  process.on("SIGINT", () => (kernel ? kernel.onSigint() : Atomics.store(shared.slots, Slot.InterruptAck, Atomics.load(shared.slots, Slot.InterruptGen))));
+  await transport.start();
+
+  aliasPackageForCompiler(packageName, packageRoot);
+  const cells = new Cells(shared);
+  const k = (kernel = new Kernel(transport, shared, cells, info));
+  redirectStreams(k);
+  installBridge(k);
+  installUserApi(k);
+  // Errors from timers and unawaited promises a cell left behind: report them under a cell, keep running.
+  const report = (what: string) => (e: unknown) => process.stderr.write(`${what}: ${thrownError(e).traceback.join("\n")}\n`);
+  process.on("uncaughtException", report("Uncaught exception"));
+  process.on("unhandledRejection", report("Unhandled promise rejection"));
+
+  const lab = await loadLab();
+  aliasPackageForCells(packageName, () => {
+    if (lab === undefined) throw new Error(`${packageName} could not be loaded by the kernel; see the kernel's log`);
+    return lab;
+  });
+  for (const [name, code] of [["display helpers", userApiCell], ["lab", `import * as lab from "${packageName}";`]] as const) {
+    if (name === "lab" && lab === undefined) continue;
+    const o = await cells.run(code);
+    if (!o.ok) log(`preloading ${name} failed: ${JSON.stringify(o.diagnostics ?? thrownError(o.thrown).evalue)}`);
+  }
+
+  const shutdown = async () => {
+    cells.close();
+    await transport.stop();
+    process.exit(0);
+  };
+  k.onShutdown = () => void shutdown();
+  transport.listen((r) => k.dispatch(r), () => void shutdown());
+}
+
+const connectionFile = process.argv[2];
+if (!connectionFile) {
+  log("usage: node main.js CONNECTION_FILE (Jupyter passes {connection_file})");
+  process.exit(2);
+}
+await startKernel(connectionFile);
