@@ -1,0 +1,8 @@
+/** Parameter sweeps: grids over an experiment's params, cached point by point, as one arquero table. */
+export { sweep, defaultCacheDir } from "./sweep.js";
+export type { SweepOptions } from "./sweep.js";
+export { expandGrid } from "./grid.js";
+export type { Grid, GridPoint } from "./grid.js";
+export { pointHash, pointPath, readPoint, writePoint, canonicalJSON } from "./cache.js";
+export type { PointKey, CachedPoint } from "./cache.js";
+export { tableToJSON, tableFromJSON } from "./tableJSON.js";

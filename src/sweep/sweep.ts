@@ -1,0 +1,129 @@
+/**
+ * sweep(experiment, grid): every point of a parameter grid run through the experiment
+ * runner (so a point gives the same numbers as `lab.run` and the CLI), each cached on disk,
+ * and all of them returned as ONE long arquero table with the swept values as columns,
+ * ready for `explore` or any arquero verb. A cached point is read, never recomputed,
+ * unless `force`; a sweep interrupted halfway resumes where it stopped.
+ */
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { join } from "node:path";
+import { packageVersion } from "../compute/packageInfo.js";
+import { UsageError } from "../compute/usageError.js";
+import { getExperiment } from "../experiments/registry.js";
+import { checkSeed, resolveRun, runExperiment } from "../experiments/runner.js";
+import type { Experiment, ProgressFn } from "../experiments/types.js";
+import { progress as progressBar } from "../widgets/progress.js";
+import { readPoint, writePoint, type CachedPoint, type PointKey } from "./cache.js";
+import { expandGrid, type Grid, type GridPoint } from "./grid.js";
+
+export interface SweepOptions {
+  /** Seed of every point (common random numbers across the grid); default 0. Sweep seeds with a `seed` key in the grid. */
+  seed?: number;
+  /** The experiment's preset the grid varies around; default 'paper', as in `lab.run`. */
+  preset?: string;
+  /** Fixed overrides applied to every point, under the grid's values. */
+  params?: Record<string, unknown>;
+  /** Which result table to return; default the experiment's first. 'metrics' gives one row per point with its metrics. */
+  table?: string;
+  /** Folder of the point cache; default `.lowrank-cache/` in the working directory. `false` turns caching off. */
+  cacheDir?: string | false;
+  /** Recompute (and re-cache) every point even when cached; default false. */
+  force?: boolean;
+  /** A progress bar over the points (default true), false for none, or your own ProgressFn. */
+  progress?: boolean | ProgressFn;
+  /** Stops the sweep between points, and the point in flight where the experiment checks it. */
+  signal?: AbortSignal;
+}
+
+export const defaultCacheDir = (): string => join(process.cwd(), ".lowrank-cache");
+
+function describePoint(point: GridPoint): string {
+  return Object.entries(point).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : String(v)}`).join(", ");
+}
+
+/** One point's chosen table with the swept values as leading columns (the table's own columns win a name clash). */
+function withPointColumns(table: ColumnTable, point: GridPoint): ColumnTable {
+  const n = table.numRows();
+  const columns: Record<string, unknown[]> = {};
+  for (const [k, v] of Object.entries(point)) columns[k] = Array.from({ length: n }, () => v);
+  return aq.table(columns).assign(table);
+}
+
+export async function sweep(which: string | Experiment, grid: Grid, options: SweepOptions = {}): Promise<ColumnTable> {
+  const experiment = typeof which === "string" ? getExperiment(which) : which;
+  const preset = options.preset ?? "paper";
+  const baseSeed = checkSeed(options.seed ?? 0);
+  const points = expandGrid(grid);
+  // Resolve every point before running any, so a bad value fails at once, not an hour in.
+  const runs = points.map((point) => {
+    const { seed, ...params } = point;
+    return { point, overrides: { ...options.params, ...params }, seed: seed === undefined ? baseSeed : checkSeed(seed) };
+  });
+  const keys: PointKey[] = runs.map((r) => ({ experiment: experiment.name, params: resolveRun(experiment, preset, r.overrides), seed: r.seed, version: packageVersion }));
+  const firstTable = options.table;
+  const cacheDir = options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir());
+
+  const report = makeReport(options.progress, `sweep ${experiment.name}`, points.length);
+  const parts: ColumnTable[] = [];
+  let cachedCount = 0;
+  for (let i = 0; i < runs.length; i++) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("sweep: aborted");
+    const { point, overrides, seed } = runs[i];
+    const label = describePoint(point);
+    let result = cacheDir && !options.force ? await readPoint(cacheDir, keys[i]) : undefined;
+    if (result) {
+      cachedCount++;
+      report(i + 1, `${label} (cached)`);
+    } else {
+      report(i, label);
+      const record = await runExperiment(experiment, {
+        preset,
+        params: overrides,
+        seed,
+        signal: options.signal,
+        progress: (done, total) => report(i + (total > 0 ? Math.min(done / total, 0.999) : 0), label),
+      });
+      result = { key: keys[i], durationMs: record.durationMs, createdAt: new Date().toISOString(), metrics: record.metrics, tables: record.result.tables };
+      if (cacheDir) await writePoint(cacheDir, result);
+      report(i + 1, label);
+    }
+    parts.push(withPointColumns(pick(result, firstTable, experiment.name), point));
+  }
+  report.finish(cachedCount ? `${cachedCount} of ${points.length} from cache` : undefined);
+  return parts.length === 1 ? parts[0] : parts[0].concat(...parts.slice(1));
+}
+
+/** The table a sweep returns for one point. */
+function pick(point: CachedPoint, name: string | undefined, experiment: string): ColumnTable {
+  if (name === "metrics" && !("metrics" in point.tables)) {
+    return aq.table(Object.fromEntries([...Object.entries(point.metrics).map(([k, v]) => [k, [v]]), ["durationMs", [point.durationMs]]]));
+  }
+  const names = Object.keys(point.tables);
+  const chosen = name ?? names[0];
+  const table = point.tables[chosen];
+  if (!table) throw new UsageError(`sweep: ${experiment} has no table '${chosen}'; available: ${[...names, "metrics"].join(", ")}`);
+  return table;
+}
+
+type Report = ((done: number, detail?: string) => void) & { finish(summary?: string): void };
+
+function makeReport(option: SweepOptions["progress"], label: string, total: number): Report {
+  if (typeof option === "function") {
+    const fn = ((done: number, detail?: string) => option(done, total, detail)) as Report;
+    fn.finish = () => {};
+    return fn;
+  }
+  if (option === false) return Object.assign(() => {}, { finish() {} });
+  const bar = progressBar(total, { label });
+  const fn = ((done: number, detail?: string) => {
+    // The last point's report must not end the bar before the cached-count detail is set.
+    if (done < total) bar.update(done, detail);
+    else bar.detail = detail;
+  }) as Report;
+  fn.finish = (summary) => {
+    bar.done = total;
+    bar.finish(summary);
+  };
+  return fn;
+}
