@@ -1,0 +1,109 @@
+import { _gemm } from "./gemm.js";
+
+/**
+ * A product Q = H₀ H₁ … H_{count-1} of Householder reflectors, stored where QR or
+ * bidiagonalisation left them. Reflector p acts on coordinates p + shift … L-1; its vector has an
+ * implicit 1 at coordinate p + shift and entry i > p + shift at data[off + p·ps + i·is]. QR's
+ * reflectors sit below the diagonal of a row-major m×n array (ps = 1, is = n, shift 0); the right
+ * reflectors of bidiagonalisation sit right of the superdiagonal (ps = n, is = 1, shift 1).
+ */
+export interface Reflectors {
+  data: Float64Array;
+  off: number;
+  ps: number;
+  is: number;
+  shift: number;
+  /** Dimension of the space Q acts on. */
+  L: number;
+  count: number;
+  tau: Float64Array;
+}
+
+const NB = 32; // reflectors per block: large enough for the products to run at matmul speed
+
+/**
+ * X ← Q X (or Qᵀ X when `transpose`), X being L × ncols row-major at xOff with row stride ldx.
+ * Blocks of NB reflectors are applied as one compact-WY update I - Y T Yᵀ (Schreiber & Van Loan
+ * 1989, "A storage-efficient WY representation for products of Householder transformations"),
+ * so nearly all the work is two matrix products instead of 2·count rank-one updates.
+ */
+export function _applyReflectors(H: Reflectors, X: Float64Array, xOff: number, ldx: number, ncols: number, transpose: boolean): void {
+  if (H.count === 0 || ncols === 0) return;
+  const nblocks = Math.ceil(H.count / NB);
+  const Yt = new Float64Array(NB * H.L);
+  const T = new Float64Array(NB * NB);
+  const W = new Float64Array(NB * ncols);
+  for (let s = 0; s < nblocks; s++) {
+    const blk = transpose ? s : nblocks - 1 - s;
+    const p0 = blk * NB;
+    const b = Math.min(NB, H.count - p0);
+    const r0 = p0 + H.shift;
+    const len = H.L - r0;
+    if (len <= 0) continue;
+    fillBlock(H, p0, b, len, Yt, T);
+    W.fill(0, 0, b * ncols);
+    _gemm(b, ncols, len, 1, Yt, 0, len, 1, X, xOff + r0 * ldx, ldx, W, 0, ncols); // W = Yᵀ X
+    if (transpose) {
+      // W ← Tᵀ W, bottom row first so each row still reads unmodified rows above it
+      for (let q = b - 1; q >= 0; q--) {
+        const wq = q * ncols;
+        const tqq = T[q * NB + q];
+        for (let j = 0; j < ncols; j++) W[wq + j] *= tqq;
+        for (let r = 0; r < q; r++) {
+          const t = T[r * NB + q];
+          if (t === 0) continue;
+          const wr = r * ncols;
+          for (let j = 0; j < ncols; j++) W[wq + j] += t * W[wr + j];
+        }
+      }
+    } else {
+      // W ← T W, top row first (T is upper triangular)
+      for (let q = 0; q < b; q++) {
+        const wq = q * ncols;
+        const tqq = T[q * NB + q];
+        for (let j = 0; j < ncols; j++) W[wq + j] *= tqq;
+        for (let r = q + 1; r < b; r++) {
+          const t = T[q * NB + r];
+          if (t === 0) continue;
+          const wr = r * ncols;
+          for (let j = 0; j < ncols; j++) W[wq + j] += t * W[wr + j];
+        }
+      }
+    }
+    _gemm(len, ncols, b, -1, Yt, 0, 1, len, W, 0, ncols, X, xOff + r0 * ldx, ldx); // X -= Y W
+  }
+}
+
+/**
+ * Copies reflectors p0 … p0+b-1 into the rows of Yt (b × len, coordinates from p0 + shift on)
+ * and builds the upper-triangular T with H_{p0} … H_{p0+b-1} = I - Y T Yᵀ (LAPACK dlarft).
+ */
+function fillBlock(H: Reflectors, p0: number, b: number, len: number, Yt: Float64Array, T: Float64Array): void {
+  const r0 = p0 + H.shift;
+  for (let q = 0; q < b; q++) {
+    const row = q * len;
+    Yt.fill(0, row, row + q);
+    Yt[row + q] = 1;
+    const base = H.off + (p0 + q) * H.ps;
+    for (let i = q + 1; i < len; i++) Yt[row + i] = H.data[base + (r0 + i) * H.is];
+  }
+  T.fill(0);
+  const t = new Float64Array(b);
+  for (let q = 0; q < b; q++) {
+    const tau = H.tau[p0 + q];
+    T[q * NB + q] = tau;
+    if (tau === 0) continue;
+    const rq = q * len;
+    for (let r = 0; r < q; r++) {
+      const rr = r * len;
+      let s = 0;
+      for (let i = q; i < len; i++) s += Yt[rr + i] * Yt[rq + i];
+      t[r] = s;
+    }
+    for (let r = 0; r < q; r++) {
+      let s = 0;
+      for (let c = r; c < q; c++) s += T[r * NB + c] * t[c];
+      T[r * NB + q] = -tau * s;
+    }
+  }
+}
