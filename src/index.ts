@@ -25,6 +25,17 @@ export { claimsToHTML, claimsToText } from "./plot/claims.js";
 export { jupyterDisplay, isDisplayable } from "./plot/display.js";
 export type { Displayable, MimeBundle } from "./plot/display.js";
 
+// Notebook widgets (ipywidgets 8 controls served by the lowrank-lab kernel), progress bars, sweeps
+export { slider, dropdown, checkbox, button, output, hbox, vbox, interact, fixed, progress, progressFn, explore } from "./widgets/index.js";
+export type { SliderOptions, DropdownOptions, CheckboxOptions, ButtonOptions, OutputOptions, BoxOptions, LayoutOptions, StyleOptions } from "./widgets/index.js";
+export type { ControlSpec, InteractOptions, ProgressOptions, ExploreOptions, Change } from "./widgets/index.js";
+export { sweep } from "./sweep/index.js";
+export type { SweepOptions, Grid } from "./sweep/index.js";
+
+// Advanced: widget classes, to subclass or check with instanceof, and the sweep cache
+export { Widget, DOMWidget, ValueWidget, Slider, Dropdown, Checkbox, Button, Output, Box, Interactive, ProgressBar, Explore } from "./widgets/index.js";
+export { expandGrid, readPoint, pointPath } from "./sweep/index.js";
+
 // Advanced: parameter schemas, for building experiments of your own
 export { resolveParams, describeParams } from "./experiments/schema.js";
 export type { Schema, ParamSpec } from "./experiments/schema.js";

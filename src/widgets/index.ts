@@ -25,3 +25,5 @@ export { interact, Interactive, fixed, Fixed, maybeControl } from "./interact.js
 export type { ControlSpec, InteractOptions, ValueOf, Values } from "./interact.js";
 export { progress, progressFn, ProgressBar, progressText, formatDuration } from "./progress.js";
 export type { ProgressOptions, ProgressState } from "./progress.js";
+export { explore, Explore } from "./explore.js";
+export type { ExploreOptions } from "./explore.js";

@@ -24,6 +24,8 @@ export interface ProgressState {
   total: number;
   /** What is in flight, e.g. 'k=3, alpha=0.01'. */
   detail?: string;
+  /** Added to the final line, e.g. '9 of 12 from cache'. */
+  summary?: string;
   elapsedMs: number;
   finished: boolean;
 }
@@ -46,7 +48,7 @@ function formatRate(done: number, ms: number): string {
 export function progressText(p: ProgressState): string {
   const count = `${Math.floor(p.done)}/${p.total}`;
   const rate = formatRate(p.done, p.elapsedMs);
-  if (p.finished) return `${p.label}: ${count} in ${formatDuration(p.elapsedMs)}${rate ? ` (${rate})` : ""}`;
+  if (p.finished) return `${p.label}: ${count} in ${formatDuration(p.elapsedMs)}${rate ? ` (${rate})` : ""}${p.summary ? ` · ${p.summary}` : ""}`;
   const eta = p.done > 0 && p.done < p.total ? `ETA ${formatDuration((p.elapsedMs * (p.total - p.done)) / p.done)}` : "";
   return [`${p.label} ${count}`, rate, eta, p.detail ?? ""].filter(Boolean).join(" · ");
 }
@@ -96,6 +98,7 @@ export class ProgressBar {
   #start = performance.now();
   #lastDraw = -Infinity;
   #finished = false;
+  #summary: string | undefined;
   readonly #throttleMs: number;
   readonly #sink: DisplaySink;
 
@@ -121,10 +124,11 @@ export class ProgressBar {
     else this.#draw(false);
   }
 
-  /** Replaces the bar with its final line (also when stopped early: it then reads e.g. 3/10). */
-  finish(): void {
+  /** Replaces the bar with its final line (also when stopped early: it then reads e.g. 3/10), plus an optional summary. */
+  finish(summary?: string): void {
     if (this.#finished) return;
     this.#finished = true;
+    this.#summary = summary;
     this.#sink(progressBundle(this.state()), true);
   }
 
@@ -133,7 +137,7 @@ export class ProgressBar {
   }
 
   state(): ProgressState {
-    return { label: this.label, done: this.done, total: this.total, detail: this.detail, elapsedMs: performance.now() - this.#start, finished: this.#finished };
+    return { label: this.label, done: this.done, total: this.total, detail: this.detail, summary: this.#summary, elapsedMs: performance.now() - this.#start, finished: this.#finished };
   }
 
   #draw(force: boolean): void {
