@@ -1,0 +1,162 @@
+/**
+ * One run: a ground truth, one sensing operator, and every variant of the paper's comparison
+ * trained side by side on the same measurements, recording ‖X_t − M*‖_F / ‖M*‖_F.
+ */
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { UsageError } from "../../compute/usageError.js";
+import type { Result, RunContext } from "../types.js";
+import {
+  applyA, applyAt, gaussianOperator, gdStep, groundTruth, initFactors, product, rebalance,
+  type Factors, type Family,
+} from "./model.js";
+import type { MatrixSensingParams } from "./params.js";
+import { fitRate, type RateFit } from "./rates.js";
+
+export interface Variant {
+  /** Stable key for metrics, e.g. 'asym-a0.03'. */
+  id: string;
+  /** Legend text, e.g. 'FGᵀ, α=0.03'. */
+  label: string;
+  family: Family;
+  /** True for the exact parameterisation k = r. */
+  exact: boolean;
+  k: number;
+  alpha: number;
+  /** One-step method: the iteration at which F, G were re-factored (−1 if never). */
+  switchIter: number;
+}
+
+export interface MatrixSensingResult extends Result {
+  /** tables.curves: one row per variant × recorded iteration (variant, id, family, alpha, k, iter, relError). */
+  tables: { curves: ColumnTable };
+  variants: Variant[];
+}
+
+/** The variants compared: XXᵀ at k = r and k > r, FGᵀ at k = r, then FGᵀ and the one-step method at each α (k > r). */
+export function variantsFor(p: MatrixSensingParams): Variant[] {
+  const v: Variant[] = [
+    { id: "sym-exact", label: `XXᵀ, k=r=${p.r}`, family: "symmetric", exact: true, k: p.r, alpha: p.alphaSym, switchIter: -1 },
+    { id: "sym-over", label: `XXᵀ, k=${p.k}`, family: "symmetric", exact: false, k: p.k, alpha: p.alphaSym, switchIter: -1 },
+    // Not one of the paper's plotted curves, but the rate §5 says the one-step method recovers.
+    { id: "asym-exact", label: `FGᵀ, k=r=${p.r}`, family: "asymmetric", exact: true, k: p.r, alpha: p.alphaSym, switchIter: -1 },
+  ];
+  for (const a of p.alphas) v.push({ id: `asym-a${a}`, label: `FGᵀ, α=${a}`, family: "asymmetric", exact: false, k: p.k, alpha: a, switchIter: -1 });
+  for (const a of p.alphas) v.push({ id: `onestep-a${a}`, label: `one-step, α=${a}`, family: "one-step", exact: false, k: p.k, alpha: a, switchIter: -1 });
+  return v;
+}
+
+function checkShape(p: MatrixSensingParams): void {
+  if (p.r >= p.k) throw new UsageError(`matrix-sensing: k=${p.k} must exceed r=${p.r}; the over-parameterised runs need k > r`);
+  if (p.k > p.n) throw new UsageError(`matrix-sensing: k=${p.k} must not exceed n=${p.n}; the factors are n×k`);
+  if (new Set(p.alphas).size !== p.alphas.length) throw new UsageError(`matrix-sensing: alphas=${p.alphas.join(",")} repeats a value`);
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function run(p: MatrixSensingParams, ctx: RunContext): Promise<MatrixSensingResult> {
+  checkShape(p);
+  const { n, m, T, eta } = p;
+  const n2 = n * n;
+  const { M, norm } = groundTruth(n, p.r, p.kappa, ctx.rng.fork("ground truth"));
+  const A = gaussianOperator(m, n, ctx.rng.fork("operator")); // [m, n, n]
+  const y = new Float64Array(m);
+  applyA(A, m, n2, M, 1, y);
+  let yNorm = 0;
+  for (let i = 0; i < m; i++) yNorm += y[i] * y[i];
+  yNorm = Math.sqrt(yNorm);
+
+  const variants = variantsFor(p);
+  const V = variants.length;
+  // Same standard-normal draws for every variant of a family, so runs differ only in k and α.
+  const base = (label: string, k: number) => ctx.rng.fork(label).normals(2 * n * k);
+  const models: Factors[] = variants.map((v) =>
+    initFactors(v.family, n, v.k, v.alpha, base(`${v.family === "symmetric" ? "sym" : "asym"} k=${v.k}`, v.k)),
+  );
+
+  const X = new Float64Array(V * n2); // [V, n, n]
+  const Rz = new Float64Array(V * m); // residuals ⟨A_i, X_v⟩ − y_i, [V, m]
+  const S = new Float64Array(V * n2); // gradients in X, [V, n, n]
+  const scratch = new Float64Array(2 * n * p.k);
+  const stride = Math.max(1, Math.floor(T / 1000));
+  const rows = { variant: [] as string[], id: [] as string[], family: [] as string[], alpha: [] as number[], k: [] as number[], iter: [] as number[], relError: [] as number[] };
+  const record = (t: number) => {
+    for (let v = 0; v < V; v++) {
+      let s = 0;
+      for (let j = 0; j < n2; j++) s += (X[v * n2 + j] - M[j]) ** 2;
+      const w = variants[v];
+      rows.variant.push(w.label); rows.id.push(w.id); rows.family.push(w.family); rows.alpha.push(w.alpha); rows.k.push(w.k);
+      rows.iter.push(t);
+      rows.relError.push(Math.sqrt(s) / norm);
+    }
+  };
+
+  const tick = Math.max(1, Math.floor(T / 100));
+  for (let t = 0; t <= T; t++) {
+    for (let v = 0; v < V; v++) product(models[v], X, v * n2);
+    if (t % stride === 0 || t === T) record(t);
+    if (t === T) break;
+    applyA(A, m, n2, X, V, Rz);
+    for (let v = 0; v < V; v++) {
+      let rr = 0;
+      for (let i = 0; i < m; i++) {
+        const z = (Rz[v * m + i] - y[i]) / m; // (1/m) scaling of ∇ of (1/2m)Σ(·)²
+        Rz[v * m + i] = z;
+        rr += z * z;
+      }
+      // §5: the one-step method acts once, when the (observable) residual says we are near M*.
+      const w = variants[v];
+      if (w.family === "one-step" && w.switchIter < 0 && Math.sqrt(rr) * m <= p.tau * yNorm) {
+        rebalance(models[v]);
+        w.switchIter = t;
+      }
+    }
+    applyAt(A, m, n2, Rz, V, S);
+    for (let v = 0; v < V; v++) gdStep(models[v], S, v * n2, eta, scratch);
+    if (t % tick === 0) {
+      ctx.progress(t, T, "GD iteration");
+      await yieldToEventLoop();
+      if (ctx.signal?.aborted) throw ctx.signal.reason ?? new Error("matrix-sensing: aborted");
+    }
+  }
+  ctx.progress(T, T, "GD iteration");
+
+  const curves = aq.table(rows);
+  return { tables: { curves }, metrics: metricsOf(curves, variants), variants };
+}
+
+/** One variant's recorded curve, from the long table. */
+export function curveOf(curves: ColumnTable, id: string): { iters: number[]; errors: number[] } {
+  const ids = curves.array("id") as ArrayLike<string>;
+  const it = curves.array("iter") as ArrayLike<number>;
+  const er = curves.array("relError") as ArrayLike<number>;
+  const iters: number[] = [], errors: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i] === id) {
+      iters.push(it[i]);
+      errors.push(er[i]);
+    }
+  }
+  return { iters, errors };
+}
+
+/** Each variant's late-window fit (see rates.ts), from the table alone. */
+export function fitsOf(curves: ColumnTable, variants: Variant[]): Map<string, RateFit & { finalError: number }> {
+  const out = new Map<string, RateFit & { finalError: number }>();
+  for (const v of variants) {
+    const { iters, errors } = curveOf(curves, v.id);
+    out.set(v.id, { ...fitRate(iters, errors, Math.max(v.switchIter, 0)), finalError: errors[errors.length - 1] });
+  }
+  return out;
+}
+
+function metricsOf(curves: ColumnTable, variants: Variant[]): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  for (const [id, f] of fitsOf(curves, variants)) {
+    metrics[`${id}.finalError`] = f.finalError;
+    metrics[`${id}.rate`] = f.rate;
+    metrics[`${id}.loglogSlope`] = f.loglogSlope;
+  }
+  for (const v of variants) if (v.family === "one-step") metrics[`${v.id}.switchIter`] = v.switchIter;
+  return metrics;
+}
