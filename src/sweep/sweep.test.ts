@@ -28,7 +28,13 @@ function toy(options: { failAt?: number } = {}) {
       const step = Array.from({ length: p.T + 1 }, (_, t) => t);
       const loss = step.map((t) => (p.alpha ** t / p.k) * (p.alpha > 1.5 ? Infinity : 1));
       ctx.progress(p.T, p.T);
-      return { tables: { curve: aq.table({ step, loss }), final: aq.table({ loss: [loss.at(-1)], noise: [ctx.rng.uniform()] }) }, metrics: { final: loss.at(-1)!, k: p.k } };
+      const tables = {
+        curve: aq.table({ step, loss }),
+        final: aq.table({ loss: [loss.at(-1)], noise: [ctx.rng.uniform()] }),
+        // a table that records alpha (the same on every row) and its own k (not the swept one)
+        own: aq.table({ alpha: [p.alpha, p.alpha], k: [1, p.k], x: [0, 1] }),
+      };
+      return { tables, metrics: { final: loss.at(-1)!, k: p.k } };
     },
     figures: () => [],
     claims: () => [],
@@ -58,6 +64,14 @@ describe("sweep", () => {
     expect(t.numRows()).toBe(4 * 4);
     const row = t.filter((d: any) => d.k === 2 && d.alpha === 0.5 && d.step === 3).objects()[0] as { loss: number };
     expect(row.loss).toBeCloseTo(0.0625);
+  });
+
+  it("keeps a table column that clashes with a swept param under <name>_table, unless it repeats the swept value", async () => {
+    const { experiment } = toy();
+    const t = await sweep(experiment, { k: [2], alpha: [0.5] }, { cacheDir, progress: false, table: "own" });
+    expect(t.columnNames()).toEqual(["k", "alpha", "k_table", "x"]);
+    expect(t.array("k")).toEqual([2, 2]);
+    expect(t.array("k_table")).toEqual([1, 2]);
   });
 
   it("never recomputes a cached point, unless forced", async () => {
@@ -120,7 +134,7 @@ describe("sweep", () => {
     const metrics = await sweep(experiment, { k: [1, 2] }, { cacheDir, progress: false, table: "metrics" });
     expect(metrics.columnNames()).toEqual(["k", "final", "durationMs"]);
     expect(metrics.array("final")).toEqual([0.125, 0.0625]);
-    await expect(sweep(experiment, { k: [1] }, { cacheDir, progress: false, table: "nope" })).rejects.toThrow(/no table 'nope'; available: curve, final, metrics/);
+    await expect(sweep(experiment, { k: [1] }, { cacheDir, progress: false, table: "nope" })).rejects.toThrow(/no table 'nope'; available: curve, final, own, metrics/);
   });
 
   it("sweeps seeds with a seed key, each point seeded by it", async () => {

@@ -42,12 +42,24 @@ function describePoint(point: GridPoint): string {
   return Object.entries(point).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : String(v)}`).join(", ");
 }
 
-/** One point's chosen table with the swept values as leading columns (the table's own columns win a name clash). */
+/**
+ * One point's chosen table with the swept values as leading columns, under the params' own
+ * names, since they are what a sweep is indexed by (and what `explore`'s sliders filter on).
+ * A table column of the same name is dropped when it repeats the swept value on every row,
+ * and kept as `<name>_table` when it says something else (matrix-sensing's `k` is r for its
+ * exact-parameterisation rows, whatever k was swept).
+ */
 function withPointColumns(table: ColumnTable, point: GridPoint): ColumnTable {
   const n = table.numRows();
   const columns: Record<string, unknown[]> = {};
   for (const [k, v] of Object.entries(point)) columns[k] = Array.from({ length: n }, () => v);
-  return aq.table(columns).assign(table);
+  let own = table;
+  for (const name of Object.keys(point)) {
+    if (!own.columnNames().includes(name)) continue;
+    const same = Array.from(own.array(name) as ArrayLike<unknown>).every((x) => JSON.stringify(x) === JSON.stringify(point[name]));
+    own = same ? own.select(aq.not(name)) : own.rename({ [name]: `${name}_table` });
+  }
+  return aq.table(columns).assign(own);
 }
 
 export async function sweep(which: string | Experiment, grid: Grid, options: SweepOptions = {}): Promise<ColumnTable> {

@@ -30,6 +30,21 @@ describe("explore", () => {
     expect(html).not.toMatch(/<\/script>[^]*<\/script>[^]*<\/script>/); // exactly two script elements
   });
 
+  it("thins long curves to maxPoints per line, keeping the first and last step", () => {
+    const rows = [];
+    for (const k of [1, 2]) for (let t = 0; t <= 999; t++) rows.push({ k, step: t, error: 1 / (t + k) });
+    const e = explore(aq.from(rows), { x: "step", y: "error", sliders: ["k"], maxPoints: 100 });
+    const steps = e.payload.data.step.filter((_, i) => e.payload.data.k[i] === 2);
+    expect(steps).toHaveLength(100);
+    expect(steps[0]).toBe(0);
+    expect(steps.at(-1)).toBe(999);
+  });
+
+  it("sends string columns as a dictionary and codes", () => {
+    const html = explore(sweepTable(), { x: "step", y: "error", color: "variant", sliders: ["k"] }).html;
+    expect(html).toContain('"variant":{"dict":["a","b"],"codes":[0,0,0,0,0,1,1,1,1,1');
+  });
+
   it("keeps data from closing its script element", () => {
     const t = aq.from([{ x: 1, y: 2, label: "</script><b>" }]);
     const html = explore(t, { x: "x", y: "y", sliders: ["label"] }).html;

@@ -40,6 +40,12 @@ export interface ExploreOptions {
   height?: number;
   /** Slider values shown first, e.g. {k: 4}; default each slider's smallest value. */
   value?: Record<string, Cell>;
+  /**
+   * Most points kept per line (per slider setting, colour and panel), evenly spaced, first and
+   * last included; default 150. The rows travel inside the notebook, so a 1000-step curve
+   * is thinned to what a 640 px figure can show.
+   */
+  maxPoints?: number;
 }
 
 /** Significant digits kept in the embedded data: plenty for a plot, and it halves the JSON. */
@@ -70,6 +76,46 @@ function domainOf(values: Cell[], log: boolean, name: string): [number, number] 
   return [lo, hi];
 }
 
+/** Row indices keeping at most `max` evenly spaced rows of each series (rows sharing `keys`), in table order. */
+function thin(data: Columns, keys: string[], max: number): number[] {
+  if (!(max >= 2)) throw new UsageError(`explore: maxPoints=${max} is not allowed; allowed: a number >= 2`);
+  const n = Object.values(data)[0]?.length ?? 0;
+  const series = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) {
+    const key = JSON.stringify(keys.map((k) => data[k][i]));
+    if (!series.has(key)) series.set(key, []);
+    series.get(key)!.push(i);
+  }
+  const kept: number[] = [];
+  for (const rows of series.values()) {
+    if (rows.length <= max) kept.push(...rows);
+    else for (let j = 0; j < max; j++) kept.push(rows[Math.round((j * (rows.length - 1)) / (max - 1))]);
+  }
+  return kept.sort((a, b) => a - b);
+}
+
+/**
+ * The rows as they travel: numbers as they are, string columns as a dictionary plus codes
+ * (a variant name repeated on 5000 rows costs 5000 small integers).
+ */
+function encodeColumns(data: Columns): Record<string, Cell[] | { dict: Cell[]; codes: number[] }> {
+  const out: Record<string, Cell[] | { dict: Cell[]; codes: number[] }> = {};
+  for (const [name, values] of Object.entries(data)) {
+    if (!values.some((v) => typeof v === "string")) {
+      out[name] = values;
+      continue;
+    }
+    const dict: Cell[] = [];
+    const index = new Map<Cell, number>();
+    const codes = values.map((v) => {
+      if (!index.has(v)) index.set(v, dict.push(v) - 1);
+      return index.get(v)!;
+    });
+    out[name] = { dict, codes };
+  }
+  return out;
+}
+
 export class Explore {
   /** The whole output: static figure, data and script. */
   readonly html: string;
@@ -89,10 +135,13 @@ export class Explore {
     const marks = options.marks ?? ["line"];
     for (const m of marks) if (m !== "line" && m !== "dot") throw new UsageError(`explore: mark '${m}' is not allowed; allowed: line, dot`);
 
-    const data: Columns = {};
+    const full: Columns = {};
     for (const name of new Set([x, y, color, fy, ...sliderNames].filter((n): n is string => n !== undefined))) {
-      data[name] = Array.from(table.array(name) as ArrayLike<unknown>, cellOf);
+      full[name] = Array.from(table.array(name) as ArrayLike<unknown>, cellOf);
     }
+    const keep = thin(full, [...sliderNames, color, fy].filter((n): n is string => n !== undefined), options.maxPoints ?? 150);
+    const data: Columns = {};
+    for (const [name, values] of Object.entries(full)) data[name] = keep.map((i) => values[i]);
     const logX = options.logX ?? false;
     const logY = options.logY ?? false;
     const spec: RenderSpec = {
@@ -158,7 +207,7 @@ function staticFigure({ spec, sliders, data }: ExplorePayload): string {
 
 function page(payload: ExplorePayload): string {
   const id = `lrx-${randomUUID()}`;
-  const json = JSON.stringify(payload).replace(/</g, "\\u003c");
+  const json = JSON.stringify({ ...payload, data: encodeColumns(payload.data) }).replace(/</g, "\\u003c");
   // `__name` is defined in case a bundler that keeps function names (esbuild keepNames)
   // compiled this module: it would call that helper inside the shipped function bodies.
   const script = `(function () {

@@ -22,8 +22,16 @@ export interface ExplorePayload {
   data: Columns;
 }
 
-export function exploreMain(root: HTMLElement, payload: ExplorePayload, render: (spec: RenderSpec, data: Columns, index: number[]) => string): void {
-  const { spec, sliders, data } = payload;
+/** The payload as embedded: string columns arrive as a dictionary and codes. */
+export type EncodedPayload = Omit<ExplorePayload, "data"> & { data: Record<string, Cell[] | { dict: Cell[]; codes: number[] }> };
+
+export function exploreMain(root: HTMLElement, payload: EncodedPayload, render: (spec: RenderSpec, data: Columns, index: number[]) => string): void {
+  const { spec, sliders } = payload;
+  const data: Columns = {};
+  for (const name of Object.keys(payload.data)) {
+    const column = payload.data[name];
+    data[name] = Array.isArray(column) ? column : column.codes.map((c) => column.dict[c]);
+  }
   const controls = root.querySelector(".lrx-controls") as HTMLElement;
   const figure = root.querySelector(".lrx-figure") as HTMLElement;
   const note = root.querySelector(".lrx-note") as HTMLElement | null;
