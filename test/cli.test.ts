@@ -77,7 +77,9 @@ describe("bad input to the CLI", () => {
     expectUsageError(["run", "matrix-sensing", "--preset", "huge"], /^lowrank-lab: unknown preset 'huge' for matrix-sensing; available: .*quick/);
   });
   it("rejects a bad seed", () => {
-    expectUsageError(["run", "matrix-sensing", "--seed", "-1"], /^lowrank-lab: seed -1 is not allowed; allowed: an integer from 0/);
+    expectUsageError(["run", "matrix-sensing", "--seed=-1"], /^lowrank-lab: seed -1 is not allowed; allowed: an integer from 0/);
+    expectUsageError(["run", "matrix-sensing", "--seed", "1.5"], /^lowrank-lab: seed 1.5 is not allowed/);
+    expectUsageError(["run", "matrix-sensing", "--seed", "-1"], /^lowrank-lab: run: Option '--seed' argument is ambiguous.*'--seed=-XYZ'/);
   });
   it("rejects an unknown option and lists the known ones", () => {
     expectUsageError(["run", "matrix-sensing", "--fast"], /^lowrank-lab: run: Unknown option '--fast'; options: --preset/);

@@ -15,7 +15,8 @@ export function parse(command: string, argv: string[], options: Options, positio
     return parseArgs({ args: argv, options, allowPositionals: positionals, strict: true }) as Parsed;
   } catch (e) {
     const known = Object.keys(options).map((o) => `--${o}`).join(", ");
-    const message = (e as Error).message.split("\n")[0].replace(/\. To specify a positional.*$/, "");
+    // parseArgs explains over several lines; keep them, on one line, minus its advice on positionals.
+    const message = (e as Error).message.split("\n").join(" ").replace(/\s*To specify a positional.*$/, "").replace(/\.$/, "");
     throw new UsageError(`${command}: ${message}${known ? `; options: ${known}` : ""}`);
   }
 }
