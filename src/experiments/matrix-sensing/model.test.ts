@@ -51,7 +51,7 @@ describe("the factor updates", () => {
     product(f, X, 0);
     const S = X.map((x, i) => x - B[i]);
     const F0 = Float64Array.from(f.F), eta = 1e-3;
-    gdStep(f, S, 0, eta, new Float64Array(2 * n * k));
+    gdStep(f, S, 0, eta, new Float64Array(4 * n * k));
     for (const idx of [0, 3, 7]) {
       const h = 1e-6, up = Float64Array.from(F0), dn = Float64Array.from(F0);
       up[idx] += h;

@@ -167,14 +167,22 @@ export function initFactors(family: Family, n: number, k: number, alpha: number,
   return { family, n, k, F, G };
 }
 
-/** X = F Gᵀ written into out[offset .. offset + n²). */
-export function product(f: Factors, out: Float64Array, offset: number): void {
+/** Mᵀ of a row-major n×k matrix, as k rows of n: the layout that keeps the loops below contiguous. */
+function transposeInto(M: Float64Array, n: number, k: number, out: Float64Array): Float64Array {
+  for (let a = 0; a < n; a++) for (let j = 0; j < k; j++) out[j * n + a] = M[a * k + j];
+  return out;
+}
+
+/** X = F Gᵀ written into out[offset .. offset + n²); `scratch` holds ≥ n·k numbers. */
+export function product(f: Factors, out: Float64Array, offset: number, scratch = new Float64Array(f.n * f.k)): void {
   const { n, k, F, G } = f;
+  const Gt = transposeInto(G, n, k, scratch); // [k, n]
   for (let a = 0; a < n; a++) {
-    for (let b = 0; b < n; b++) {
-      let s = 0;
-      for (let j = 0; j < k; j++) s += F[a * k + j] * G[b * k + j];
-      out[offset + a * n + b] = s;
+    const row = offset + a * n;
+    out.fill(0, row, row + n);
+    for (let j = 0; j < k; j++) {
+      const x = F[a * k + j], g = j * n;
+      for (let b = 0; b < n; b++) out[row + b] += x * Gt[g + b];
     }
   }
 }
@@ -182,29 +190,37 @@ export function product(f: Factors, out: Float64Array, offset: number): void {
 /**
  * One GD step given S = ∇_X L = (1/m) Σ_i (⟨A_i, X⟩ − y_i) A_i (stored at S[offset..]).
  * XXᵀ: ∇_X = (S + Sᵀ) X. FGᵀ: ∇_F = S G and ∇_G = Sᵀ F, both taken at the old iterate.
+ * `scratch` holds ≥ 4·n·k numbers; the gradients are built transposed (k×n) so every inner
+ * loop runs along a contiguous row of S.
  */
 export function gdStep(f: Factors, S: Float64Array, offset: number, eta: number, scratch: Float64Array): void {
   const { n, k, F, G } = f;
-  const dF = scratch.subarray(0, n * k), dG = scratch.subarray(n * k, 2 * n * k);
+  const nk = n * k;
+  const Gt = transposeInto(G, n, k, scratch.subarray(0, nk)); // [k, n]
+  const dFt = scratch.subarray(nk, 2 * nk).fill(0); // (S G)ᵀ, [k, n]
+  const dGt = scratch.subarray(2 * nk, 3 * nk).fill(0); // (Sᵀ F)ᵀ, [k, n]
   for (let a = 0; a < n; a++) {
+    const row = offset + a * n;
     for (let j = 0; j < k; j++) {
-      let sf = 0, sg = 0;
-      for (let b = 0; b < n; b++) {
-        const sab = S[offset + a * n + b], sba = S[offset + b * n + a];
-        sf += sab * G[b * k + j]; // (S G)[a, j]
-        sg += sba * F[b * k + j]; // (Sᵀ F)[a, j]
-      }
-      dF[a * k + j] = sf;
-      dG[a * k + j] = sg;
+      // (S G)[a, j] = ⟨row a of S, column j of G⟩
+      let d = 0;
+      const g = j * n;
+      for (let b = 0; b < n; b++) d += S[row + b] * Gt[g + b];
+      dFt[j * n + a] = d;
+      // (Sᵀ F)[:, j] += F[a, j] · (row a of S)
+      const x = F[a * k + j];
+      for (let b = 0; b < n; b++) dGt[g + b] += x * S[row + b];
     }
   }
   if (f.family === "symmetric") {
-    for (let i = 0; i < n * k; i++) F[i] -= eta * (dF[i] + dG[i]);
+    for (let a = 0; a < n; a++) for (let j = 0; j < k; j++) F[a * k + j] -= eta * (dFt[j * n + a] + dGt[j * n + a]);
     return;
   }
-  for (let i = 0; i < n * k; i++) {
-    F[i] -= eta * dF[i];
-    G[i] -= eta * dG[i];
+  for (let a = 0; a < n; a++) {
+    for (let j = 0; j < k; j++) {
+      F[a * k + j] -= eta * dFt[j * n + a];
+      G[a * k + j] -= eta * dGt[j * n + a];
+    }
   }
 }
 

@@ -6,10 +6,8 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { UsageError } from "../../compute/usageError.js";
 import type { Result, RunContext } from "../types.js";
-import {
-  applyA, applyAt, gaussianOperator, gdStep, groundTruth, initFactors, product, rebalance,
-  type Factors, type Family,
-} from "./model.js";
+import { applyA, gaussianOperator, gdStep, groundTruth, initFactors, product, rebalance, type Factors, type Family } from "./model.js";
+import { sensingOperator } from "./operator.js";
 import type { MatrixSensingParams } from "./params.js";
 import { fitRate, type RateFit } from "./rates.js";
 
@@ -50,6 +48,10 @@ function checkShape(p: MatrixSensingParams): void {
   if (p.r >= p.k) throw new UsageError(`matrix-sensing: k=${p.k} must exceed r=${p.r}; the over-parameterised runs need k > r`);
   if (p.k > p.n) throw new UsageError(`matrix-sensing: k=${p.k} must not exceed n=${p.n}; the factors are n×k`);
   if (new Set(p.alphas).size !== p.alphas.length) throw new UsageError(`matrix-sensing: alphas=${p.alphas.join(",")} repeats a value`);
+  // The measurements are held in memory as m·n² doubles (and the kernels address them with 32-bit offsets).
+  if (p.m * p.n * p.n > 2 ** 27) {
+    throw new UsageError(`matrix-sensing: m·n² = ${p.m * p.n * p.n} measurement entries exceed ${2 ** 27} (1 GiB); lower m or n`);
+  }
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -74,16 +76,16 @@ export async function run(p: MatrixSensingParams, ctx: RunContext): Promise<Matr
     initFactors(v.family, n, v.k, v.alpha, base(`${v.family === "symmetric" ? "sym" : "asym"} k=${v.k}`, v.k)),
   );
 
-  const X = new Float64Array(V * n2); // [V, n, n]
-  const Rz = new Float64Array(V * m); // residuals ⟨A_i, X_v⟩ − y_i, [V, m]
-  const S = new Float64Array(V * n2); // gradients in X, [V, n, n]
-  const scratch = new Float64Array(2 * n * p.k);
+  // X_v, residuals R_v and gradients S_v = Aᵀ(R_v) live in the operator's (padded) buffers.
+  const op = sensingOperator(A, m, n2, V);
+  const { X, R, S, ld, mp } = op;
+  const scratch = new Float64Array(4 * n * p.k);
   const stride = Math.max(1, Math.floor(T / 1000));
   const rows = { variant: [] as string[], id: [] as string[], family: [] as string[], alpha: [] as number[], k: [] as number[], iter: [] as number[], relError: [] as number[] };
   const record = (t: number) => {
     for (let v = 0; v < V; v++) {
       let s = 0;
-      for (let j = 0; j < n2; j++) s += (X[v * n2 + j] - M[j]) ** 2;
+      for (let j = 0; j < n2; j++) s += (X[v * ld + j] - M[j]) ** 2;
       const w = variants[v];
       rows.variant.push(w.label); rows.id.push(w.id); rows.family.push(w.family); rows.alpha.push(w.alpha); rows.k.push(w.k);
       rows.iter.push(t);
@@ -93,15 +95,15 @@ export async function run(p: MatrixSensingParams, ctx: RunContext): Promise<Matr
 
   const tick = Math.max(1, Math.floor(T / 100));
   for (let t = 0; t <= T; t++) {
-    for (let v = 0; v < V; v++) product(models[v], X, v * n2);
+    for (let v = 0; v < V; v++) product(models[v], X, v * ld, scratch);
     if (t % stride === 0 || t === T) record(t);
     if (t === T) break;
-    applyA(A, m, n2, X, V, Rz);
+    op.forward(); // R_v = A(X_v): one pass over A for all variants
     for (let v = 0; v < V; v++) {
       let rr = 0;
       for (let i = 0; i < m; i++) {
-        const z = (Rz[v * m + i] - y[i]) / m; // (1/m) scaling of ∇ of (1/2m)Σ(·)²
-        Rz[v * m + i] = z;
+        const z = (R[v * mp + i] - y[i]) / m; // (1/m) scaling of ∇ of (1/2m)Σ(·)²
+        R[v * mp + i] = z;
         rr += z * z;
       }
       // §5: the one-step method acts once, when the (observable) residual says we are near M*.
@@ -111,8 +113,8 @@ export async function run(p: MatrixSensingParams, ctx: RunContext): Promise<Matr
         w.switchIter = t;
       }
     }
-    applyAt(A, m, n2, Rz, V, S);
-    for (let v = 0; v < V; v++) gdStep(models[v], S, v * n2, eta, scratch);
+    op.adjoint(); // S_v = Aᵀ(R_v): the second pass
+    for (let v = 0; v < V; v++) gdStep(models[v], S, v * ld, eta, scratch);
     if (t % tick === 0) {
       ctx.progress(t, T, "GD iteration");
       await yieldToEventLoop();
