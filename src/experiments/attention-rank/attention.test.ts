@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { rng } from "../../compute/rng.js";
+import { UsageError } from "../../compute/usageError.js";
+import { matmul, matmulABt, matrix, randomOrthonormal, type Matrix } from "../../linalg/index.js";
+import { attend, depthwiseConv, gridFor, linearAttention, ralaAttention, randomHeadWeights, rankProfile, softmaxAttention } from "./attention.js";
+
+const gauss = (rows: number, cols: number, seed: number): Matrix => matrix(rows, cols, rng(seed).normals(rows * cols));
+const maxAbsDiff = (A: Matrix, B: Matrix) => Math.max(...A.data.map((x, i) => Math.abs(x - B.data[i])));
+
+/** U diag(s) Vᵀ with orthonormal U [m, k], V [n, k]: a matrix whose singular values are exactly s. */
+function withSpectrum(m: number, n: number, s: number[], seed: number): Matrix {
+  const r = rng(seed);
+  const U = randomOrthonormal(m, s.length, r), V = randomOrthonormal(n, s.length, r);
+  for (let i = 0; i < m; i++) for (let t = 0; t < s.length; t++) U.data[i * s.length + t] *= s[t];
+  return matmulABt(U, V);
+}
+
+describe("rankProfile", () => {
+  it("counts singular values above NumPy's default tolerance", () => {
+    const A = withSpectrum(40, 12, [3, 2, 1, 1e-20], 1);
+    const p = rankProfile(A);
+    expect(p.numericalRank).toBe(3);
+    expect(p.spectrum[0]).toBeCloseTo(3, 12);
+    expect(p.tol).toBeCloseTo(40 * 2 ** -52 * 3, 25);
+  });
+
+  it("counts against rtol·σ₁ when rtol is given", () => {
+    const A = withSpectrum(30, 10, [1, 0.1, 0.01, 0.001], 2);
+    expect(rankProfile(A, 0.05).numericalRank).toBe(2);
+    expect(rankProfile(A, 0.005).numericalRank).toBe(3);
+  });
+
+  it("gives effective rank k for k equal singular values and less for a decaying spectrum", () => {
+    expect(rankProfile(withSpectrum(20, 8, [2, 2, 2, 2, 2], 3)).effectiveRank).toBeCloseTo(5, 10);
+    const decaying = rankProfile(withSpectrum(20, 8, [4, 2, 1, 0.5, 0.25], 3)).effectiveRank;
+    expect(decaying).toBeGreaterThan(1);
+    expect(decaying).toBeLessThan(5);
+  });
+
+  it("rejects an rtol outside [0, 1)", () => {
+    expect(() => rankProfile(gauss(3, 3, 1), 2)).toThrow(UsageError);
+  });
+});
+
+describe("softmaxAttention", () => {
+  it("averages the values when every key is the same", () => {
+    const K = matrix(6, 3, new Array(18).fill(0.7));
+    const V = gauss(6, 4, 5);
+    const out = softmaxAttention(gauss(6, 3, 4), K, V).out;
+    for (let c = 0; c < 4; c++) {
+      const mean = [0, 1, 2, 3, 4, 5].reduce((a, j) => a + V.data[j * 4 + c], 0) / 6;
+      for (let i = 0; i < 6; i++) expect(out.data[i * 4 + c]).toBeCloseTo(mean, 14);
+    }
+    expect(rankProfile(out).numericalRank).toBe(1);
+  });
+
+  it("passes the values through when each query matches only its own key", () => {
+    // Orthonormal rows scaled by 10: logits are 100/√d on the diagonal and 0 elsewhere.
+    const Q = matrix(8, 8, rng(6).normals(64));
+    const E = randomOrthonormal(8, 8, rng(6));
+    for (let i = 0; i < 64; i++) Q.data[i] = 10 * E.data[i];
+    const V = gauss(8, 5, 7);
+    const { out } = softmaxAttention(Q, Q, V, 1);
+    expect(maxAbsDiff(out, V)).toBeLessThan(1e-12);
+    expect(rankProfile(out).numericalRank).toBe(5);
+  });
+
+  it("reaches full rank min(N, dv) on random tokens with N > d", () => {
+    const out = softmaxAttention(gauss(40, 4, 8), gauss(40, 4, 9), gauss(40, 16, 10)).out;
+    expect(rankProfile(out).numericalRank).toBe(16);
+  });
+});
+
+describe("linearAttention", () => {
+  it("has output rank exactly d when d < dv < N", () => {
+    const { out, kv } = linearAttention(gauss(50, 3, 11), gauss(50, 3, 12), gauss(50, 10, 13));
+    expect(rankProfile(out).numericalRank).toBe(3);
+    expect(rankProfile(kv!).numericalRank).toBe(3);
+    expect([kv!.rows, kv!.cols]).toEqual([3, 10]);
+  });
+
+  it("matches the explicit N × N form φ(Q)φ(K)ᵀ V with rows normalised", () => {
+    const Q = gauss(9, 3, 14), K = gauss(9, 3, 15), V = gauss(9, 2, 16);
+    const phi = (x: number) => (x > 0 ? x + 1 : Math.exp(x));
+    const Fq = matrix(9, 3, Q.data.map(phi)), Fk = matrix(9, 3, K.data.map(phi));
+    const A = matmulABt(Fq, Fk);
+    for (let i = 0; i < 9; i++) {
+      const s = A.data.subarray(i * 9, i * 9 + 9).reduce((a, b) => a + b, 0);
+      for (let j = 0; j < 9; j++) A.data[i * 9 + j] /= s;
+    }
+    expect(maxAbsDiff(linearAttention(Q, K, V).out, matmul(A, V))).toBeLessThan(1e-13);
+  });
+
+  it("names both shapes when Q and K disagree on d", () => {
+    expect(() => linearAttention(gauss(5, 3, 1), gauss(5, 4, 2), gauss(5, 2, 3))).toThrow(/Q is \[5, 3\] but K is \[5, 4\]/);
+  });
+});
+
+describe("depthwiseConv (RALA's LePE)", () => {
+  it("is the identity for a centred delta kernel and a shift for an off-centre one", () => {
+    const V = gauss(12, 2, 17), grid = { h: 3, w: 4 };
+    const delta = matrix(25, 2);
+    delta.data[12 * 2] = delta.data[12 * 2 + 1] = 1; // tap (2, 2) of 5 × 5
+    expect(maxAbsDiff(depthwiseConv(V, grid, delta), V)).toBe(0);
+    const right = matrix(25, 2);
+    right.data[13 * 2] = right.data[13 * 2 + 1] = 1; // tap (2, 3): reads the token to the right
+    const out = depthwiseConv(V, grid, right);
+    expect(out.data[0]).toBe(V.data[2]); // token (0, 0) reads (0, 1)
+    expect(out.data[3 * 2]).toBe(0); // token (0, 3) reads outside the grid
+  });
+});
+
+describe("ralaAttention", () => {
+  it("reduces to linear attention's KV buffer when all keys are equal (α uniform)", () => {
+    const Q = gauss(16, 4, 18), K = matrix(16, 4, new Array(64).fill(0.3)), V = gauss(16, 6, 19);
+    const r = ralaAttention(Q, K, V, gauss(16, 6, 20), gauss(25, 6, 21));
+    for (const a of r.alpha!) expect(a).toBeCloseTo(1 / 16, 14);
+    expect(maxAbsDiff(r.kv!, linearAttention(Q, K, V).kv!)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(r.kvAugmented!, linearAttention(Q, K, V).out)).toBeLessThan(1e-12);
+  });
+
+  it("raises the output rank above d through LePE and the gate", () => {
+    const W = randomHeadWeights(32, 4, 32, rng(22));
+    const X = gauss(64, 32, 23);
+    expect(rankProfile(attend("linear", X, W).out).numericalRank).toBe(4);
+    expect(rankProfile(attend("rala", X, W).out).numericalRank).toBe(32);
+    expect(rankProfile(attend("rala", X, W).kvAugmented!).numericalRank).toBe(4);
+  });
+
+  it("lays N tokens on the smallest near-square grid", () => {
+    expect(gridFor(10)).toEqual({ h: 3, w: 4 });
+    expect(gridFor(49)).toEqual({ h: 7, w: 7 });
+  });
+});

@@ -1,0 +1,259 @@
+/**
+ * Softmax, linear and rank-augmented linear attention (RALA) on one head, in Float64, plus the
+ * rank measures used to compare them. This is `lab.attention`.
+ *
+ * Float64 rather than tfjs: the claims compare numerical ranks, and "rank ≤ d" is only visible
+ * when the singular values past d sit at machine precision (1e-16 relative), not at float32's
+ * 1e-7. Heads here are small (N ≤ a few thousand tokens, d ≤ 128), where typed-array loops are
+ * fast enough; the trainable tfjs versions of the same layers are in model.ts.
+ *
+ * Symbols follow Fan et al. 2025, "Breaking the Low-Rank Dilemma of Linear Attention"
+ * (arXiv:2411.07635) and their code (github.com/qhfan/RALA, classfication/RALA.py):
+ * X [N, D] tokens, Q = X Wq, K = X Wk [N, d], V = X Wv [N, dv], φ = ELU + 1.
+ */
+import type { Rng } from "../../compute/rng.js";
+import { UsageError } from "../../compute/usageError.js";
+import { effectiveRank, matmul, matrix, numericalRank, svd, toMatrix, type Matrix, type MatrixLike } from "../../linalg/index.js";
+
+export type AttentionKind = "softmax" | "linear" | "rala";
+export const attentionKinds: readonly AttentionKind[] = ["softmax", "linear", "rala"];
+
+/** Tokens laid out row-major on an h × w grid (N ≤ h·w; missing cells count as zero padding). */
+export interface Grid {
+  h: number;
+  w: number;
+}
+
+/** The smallest near-square grid holding N tokens: w = ⌈√N⌉, h = ⌈N / w⌉. */
+export function gridFor(N: number): Grid {
+  const w = Math.ceil(Math.sqrt(N));
+  return { h: Math.ceil(N / w), w };
+}
+
+export interface AttentionResult {
+  kind: AttentionKind;
+  /** The head's output features. */
+  out: Matrix; // [N, dv]
+  /** The KV buffer Σⱼ wⱼ φ(kⱼ)ᵀ vⱼ (linear: wⱼ = 1; RALA: wⱼ = αⱼ N). Absent for softmax. */
+  kv?: Matrix; // [d, dv]
+  /** RALA's token weights α = softmax(q̄ φ(K)ᵀ / √d), summing to 1. */
+  alpha?: Float64Array; // [N]
+  /** RALA before output augmentation: φ(q)·KV·z (KV augmentation only). */
+  kvAugmented?: Matrix; // [N, dv]
+}
+
+/** φ(x) = ELU(x) + 1 = x + 1 for x > 0, eˣ otherwise: positive, as linear attention needs. */
+export function phi(x: number): number {
+  return x > 0 ? x + 1 : Math.exp(x);
+}
+
+function mapMatrix(A: Matrix, f: (x: number) => number): Matrix {
+  const out = matrix(A.rows, A.cols);
+  for (let i = 0; i < A.data.length; i++) out.data[i] = f(A.data[i]);
+  return out;
+}
+
+function checkQKV(Q: Matrix, K: Matrix, V: Matrix): void {
+  if (Q.rows !== K.rows || K.rows !== V.rows) {
+    throw new UsageError(`attention: Q, K, V need the same number of tokens N; got Q [${Q.rows}, ${Q.cols}], K [${K.rows}, ${K.cols}], V [${V.rows}, ${V.cols}]`);
+  }
+  if (Q.cols !== K.cols) throw new UsageError(`attention: Q is [${Q.rows}, ${Q.cols}] but K is [${K.rows}, ${K.cols}]; head dim d must match`);
+}
+
+/**
+ * softmax(Q Kᵀ · scale) V, one query row at a time (O(N²d) time, O(N) extra memory).
+ * `scale` defaults to 1/√d.
+ */
+export function softmaxAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, scale?: number): AttentionResult {
+  const q = toMatrix(Q, "Q"), k = toMatrix(K, "K"), v = toMatrix(V, "V");
+  checkQKV(q, k, v);
+  const N = q.rows, d = q.cols, dv = v.cols, s = scale ?? 1 / Math.sqrt(d);
+  const out = matrix(N, dv);
+  const row = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    let max = -Infinity;
+    for (let j = 0; j < N; j++) {
+      let dot = 0;
+      for (let c = 0; c < d; c++) dot += q.data[i * d + c] * k.data[j * d + c];
+      row[j] = dot * s;
+      if (row[j] > max) max = row[j];
+    }
+    let sum = 0;
+    for (let j = 0; j < N; j++) sum += (row[j] = Math.exp(row[j] - max));
+    for (let j = 0; j < N; j++) {
+      const a = row[j] / sum;
+      for (let c = 0; c < dv; c++) out.data[i * dv + c] += a * v.data[j * dv + c];
+    }
+  }
+  return { kind: "softmax", out };
+}
+
+/**
+ * Σⱼ wⱼ φ(kⱼ)ᵀ vⱼ and Σⱼ wⱼ φ(kⱼ), then outᵢ = φ(qᵢ)·KV / (φ(qᵢ)·Σⱼ wⱼ φ(kⱼ)): a weighted
+ * average of the values, computed in O(N d dv) without the N × N map.
+ */
+function kernelized(Fq: Matrix, Fk: Matrix, v: Matrix, w?: Float64Array): { out: Matrix; kv: Matrix } {
+  const N = Fq.rows, d = Fq.cols, dv = v.cols;
+  const kv = matrix(d, dv);
+  const ksum = new Float64Array(d);
+  for (let j = 0; j < N; j++) {
+    const wj = w ? w[j] : 1;
+    for (let a = 0; a < d; a++) {
+      const f = wj * Fk.data[j * d + a];
+      ksum[a] += f;
+      for (let c = 0; c < dv; c++) kv.data[a * dv + c] += f * v.data[j * dv + c];
+    }
+  }
+  const out = matrix(N, dv);
+  for (let i = 0; i < N; i++) {
+    let z = 0;
+    for (let a = 0; a < d; a++) z += Fq.data[i * d + a] * ksum[a];
+    for (let a = 0; a < d; a++) {
+      const f = Fq.data[i * d + a] / z;
+      for (let c = 0; c < dv; c++) out.data[i * dv + c] += f * kv.data[a * dv + c];
+    }
+  }
+  return { out, kv };
+}
+
+/**
+ * Linear attention with φ = ELU + 1 (Katharopoulos et al. 2020, arXiv:2006.16236). Every output
+ * row is φ(qᵢ) times the d × dv KV buffer, so rank(out) ≤ rank(KV) ≤ d whatever N is.
+ */
+export function linearAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike): AttentionResult {
+  const q = toMatrix(Q, "Q"), k = toMatrix(K, "K"), v = toMatrix(V, "V");
+  checkQKV(q, k, v);
+  const { out, kv } = kernelized(mapMatrix(q, phi), mapMatrix(k, phi), v);
+  return { kind: "linear", out, kv };
+}
+
+/**
+ * Depthwise 'same' convolution of V laid out on `grid` (RALA's LePE): channel c of token
+ * (y, x) becomes Σ kernel[ty, tx, c] · V[(y + ty − r), (x + tx − r), c], zero outside the grid.
+ * `kernel` is [size², dv], row ty·size + tx.
+ */
+export function depthwiseConv(V: Matrix, grid: Grid, kernel: Matrix): Matrix {
+  const size = Math.round(Math.sqrt(kernel.rows));
+  if (size * size !== kernel.rows || size % 2 !== 1) throw new UsageError(`attention: LePE kernel has ${kernel.rows} taps; need an odd square such as 25 (5 × 5)`);
+  if (kernel.cols !== V.cols) throw new UsageError(`attention: LePE kernel is [${kernel.rows}, ${kernel.cols}] but V has dv = ${V.cols} channels`);
+  if (grid.h * grid.w < V.rows) throw new UsageError(`attention: grid ${grid.h} × ${grid.w} holds fewer than N = ${V.rows} tokens`);
+  const N = V.rows, dv = V.cols, r = (size - 1) / 2;
+  const out = matrix(N, dv);
+  for (let t = 0; t < N; t++) {
+    const y = Math.floor(t / grid.w), x = t % grid.w;
+    for (let ty = 0; ty < size; ty++) {
+      const yy = y + ty - r;
+      if (yy < 0 || yy >= grid.h) continue;
+      for (let tx = 0; tx < size; tx++) {
+        const xx = x + tx - r;
+        const src = yy * grid.w + xx;
+        if (xx < 0 || xx >= grid.w || src >= N) continue;
+        const kRow = (ty * size + tx) * dv;
+        for (let c = 0; c < dv; c++) out.data[t * dv + c] += kernel.data[kRow + c] * V.data[src * dv + c];
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * RALA (Fan et al. 2025, §4; their GateLinearAttentionNoSilu without RoPE):
+ * KV-buffer augmentation: q̄ = mean φ(q), α = softmax(q̄ φ(K)ᵀ/√d), keys re-weighted by αⱼ N;
+ * output augmentation: out = (φ(q)·KV·z + LePE(V)) ⊙ O, with O = X Wo a linear gate.
+ */
+export function ralaAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, O: MatrixLike, lepe: MatrixLike, grid?: Grid): AttentionResult {
+  const q = toMatrix(Q, "Q"), k = toMatrix(K, "K"), v = toMatrix(V, "V"), o = toMatrix(O, "O"), kernel = toMatrix(lepe, "lepe");
+  checkQKV(q, k, v);
+  if (o.rows !== v.rows || o.cols !== v.cols) throw new UsageError(`attention: gate O is [${o.rows}, ${o.cols}] but V is [${v.rows}, ${v.cols}]; they must match`);
+  const N = q.rows, d = q.cols, dv = v.cols;
+  const Fq = mapMatrix(q, phi), Fk = mapMatrix(k, phi);
+  const qbar = new Float64Array(d);
+  for (let i = 0; i < N; i++) for (let a = 0; a < d; a++) qbar[a] += Fq.data[i * d + a] / N;
+  const alpha = new Float64Array(N);
+  let max = -Infinity;
+  for (let j = 0; j < N; j++) {
+    let dot = 0;
+    for (let a = 0; a < d; a++) dot += qbar[a] * Fk.data[j * d + a];
+    alpha[j] = dot / Math.sqrt(d);
+    if (alpha[j] > max) max = alpha[j];
+  }
+  let sum = 0;
+  for (let j = 0; j < N; j++) sum += (alpha[j] = Math.exp(alpha[j] - max));
+  const w = new Float64Array(N);
+  for (let j = 0; j < N; j++) {
+    alpha[j] /= sum;
+    w[j] = alpha[j] * N;
+  }
+  const { out: kvAugmented, kv } = kernelized(Fq, Fk, v, w);
+  const local = depthwiseConv(v, grid ?? gridFor(N), kernel);
+  const out = matrix(N, dv);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = (kvAugmented.data[i] + local.data[i]) * o.data[i];
+  return { kind: "rala", out, kv, alpha, kvAugmented };
+}
+
+/** One head's projections: Q = X Wq, K = X Wk, V = X Wv, and RALA's gate O = X Wo and LePE kernel. */
+export interface HeadWeights {
+  Wq: Matrix; // [D, d]
+  Wk: Matrix; // [D, d]
+  Wv: Matrix; // [D, dv]
+  Wo: Matrix; // [D, dv]
+  lepe: Matrix; // [size², dv]
+}
+
+/**
+ * Random head weights: W ~ N(0, 1/D) so projections of unit-variance tokens have unit
+ * variance; LePE taps ~ N(0, 1/size²), as a fan-in-scaled depthwise conv.
+ */
+export function randomHeadWeights(D: number, d: number, dv: number, rng: Rng, lepeSize = 5): HeadWeights {
+  const gauss = (rows: number, cols: number, std: number) => matrix(rows, cols, rng.normals(rows * cols, std));
+  return {
+    Wq: gauss(D, d, 1 / Math.sqrt(D)),
+    Wk: gauss(D, d, 1 / Math.sqrt(D)),
+    Wv: gauss(D, dv, 1 / Math.sqrt(D)),
+    Wo: gauss(D, dv, 1 / Math.sqrt(D)),
+    lepe: gauss(lepeSize * lepeSize, dv, 1 / lepeSize),
+  };
+}
+
+/** Projects tokens X [N, D] with `weights` and runs the head of the given kind. */
+export function attend(kind: AttentionKind, X: MatrixLike, weights: HeadWeights, grid?: Grid): AttentionResult {
+  const x = toMatrix(X, "X");
+  if (x.cols !== weights.Wq.rows) throw new UsageError(`attention: X is [${x.rows}, ${x.cols}] but Wq is [${weights.Wq.rows}, ${weights.Wq.cols}]; token width D must match`);
+  const Q = matmul(x, weights.Wq), K = matmul(x, weights.Wk), V = matmul(x, weights.Wv);
+  switch (kind) {
+    case "softmax":
+      return softmaxAttention(Q, K, V);
+    case "linear":
+      return linearAttention(Q, K, V);
+    case "rala":
+      return ralaAttention(Q, K, V, matmul(x, weights.Wo), weights.lepe, grid);
+    default:
+      throw new UsageError(`attention: unknown kind '${String(kind)}'; allowed: ${attentionKinds.join(", ")}`);
+  }
+}
+
+/** What the rank analysis reports for one matrix. */
+export interface RankProfile {
+  /** Singular values, descending. */
+  spectrum: Float64Array;
+  /** Count of singular values above `tol`. */
+  numericalRank: number;
+  /** The threshold used: rtol · σ₁, or NumPy's max(m, n) · ε · σ₁ when rtol is not given. */
+  tol: number;
+  /** exp of the entropy of σ / Σσ (Roy & Vetterli 2007); tolerance-free. */
+  effectiveRank: number;
+}
+
+/**
+ * Rank measures of `A` [m, n] from its Float64 SVD. The default tolerance is NumPy's
+ * matrix_rank default, which the RALA authors name as their rank measure (github.com/qhfan/RALA
+ * issue #10); pass `rtol` to count singular values above rtol · σ₁ instead.
+ */
+export function rankProfile(A: MatrixLike, rtol?: number): RankProfile {
+  const M = toMatrix(A, "A");
+  if (rtol !== undefined && !(rtol >= 0 && rtol < 1)) throw new UsageError(`rankProfile: rtol must be in [0, 1), got ${rtol}`);
+  const S = svd(M).S;
+  const top = S.length > 0 ? S[0] : 0;
+  const tol = (rtol ?? Math.max(M.rows, M.cols) * 2 ** -52) * top;
+  return { spectrum: S, numericalRank: numericalRank(S, tol), tol, effectiveRank: effectiveRank(S) };
+}

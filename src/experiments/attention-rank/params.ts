@@ -1,0 +1,102 @@
+/**
+ * Parameters of the attention-rank experiment, with the paper's symbols: N tokens, head dim d
+ * (of queries and keys), value width dv, token width D. Three parts: the rank sweep on random
+ * heads, the trained tiny-ViT comparison, and the Scatterbrain probe.
+ */
+import type { Schema } from "../schema.js";
+
+export interface AttentionRankParams {
+  // Rank sweep (random heads, Float64)
+  /** Which token matrices to analyse. */
+  inputs: string;
+  /** Token width D. */
+  width: number;
+  /** Sequence lengths N of the N sweep (at d = dRef). */
+  N: number[];
+  /** Head dims d of the d sweep (at N = NRef). */
+  d: number[];
+  NRef: number;
+  dRef: number;
+  /** Value width dv; linear attention's rank bound d only bites when dv > d. */
+  dv: number;
+  /** Relative rank tolerance; 0 uses NumPy's matrix_rank default max(m, n)·ε. */
+  rtol: number;
+  /** Random heads (and token draws) per sweep point. */
+  trials: number;
+  // Trained comparison (tfjs)
+  train: boolean;
+  steps: number;
+  batch: number;
+  lr: number;
+  vitWidth: number;
+  heads: number;
+  depth: number;
+  trainSize: number;
+  testSize: number;
+  /** Test images whose trained-layer ranks are measured. */
+  rankImages: number;
+  // Scatterbrain probe (Float64)
+  sbN: number;
+  sbD: number;
+  /** Per-query budget b: k = b sparse entries, b random features, or b/2 of each. */
+  budget: number;
+  temperatures: number[];
+  oracle: boolean;
+}
+
+export const params: Schema<AttentionRankParams> = {
+  inputs: { type: "choice", choices: ["both", "random", "mnist"], default: "both", help: "token matrices: i.i.d. Gaussian, MNIST 4×4 patches embedded, or both" },
+  width: { type: "int", default: 64, min: 2, max: 512, help: "token width D" },
+  N: { type: "number[]", default: [16, 64, 256, 1024], min: 2, max: 4096, help: "sequence lengths N of the N sweep (integers)" },
+  d: { type: "number[]", default: [4, 8, 16, 32, 64], min: 1, max: 512, help: "head dims d of queries and keys in the d sweep (integers)" },
+  NRef: { type: "int", default: 256, min: 2, max: 4096, help: "N of the d sweep and of the spectra" },
+  dRef: { type: "int", default: 16, min: 1, max: 512, help: "d of the N sweep and of the spectra" },
+  dv: { type: "int", default: 64, min: 1, max: 512, help: "value width dv of every head" },
+  rtol: { type: "number", default: 0, min: 0, max: 0.5, help: "numerical rank counts σᵢ > rtol·σ₁; 0 means NumPy's default max(m,n)·ε" },
+  trials: { type: "int", default: 3, min: 1, max: 100, help: "random heads per sweep point" },
+  train: { type: "boolean", default: true, help: "train the tiny ViT with each attention kind" },
+  steps: { type: "int", default: 400, min: 1, max: 100000, help: "Adam steps per model (the shared budget)" },
+  batch: { type: "int", default: 64, min: 1, max: 4096, help: "images per step" },
+  lr: { type: "number", default: 3e-3, min: 1e-6, max: 1, help: "Adam learning rate" },
+  vitWidth: { type: "int", default: 32, min: 2, max: 512, help: "ViT token width (heads · head dim)" },
+  heads: { type: "int", default: 2, min: 1, max: 64, help: "attention heads per block" },
+  depth: { type: "int", default: 2, min: 1, max: 12, help: "transformer blocks" },
+  trainSize: { type: "int", default: 8000, min: 10, max: 8000, help: "training digits (of the 8,000 in the fixed split)" },
+  testSize: { type: "int", default: 2000, min: 10, max: 2000, help: "test digits (of the 2,000 in the fixed split)" },
+  rankImages: { type: "int", default: 8, min: 1, max: 2000, help: "test images whose trained-layer ranks are measured" },
+  sbN: { type: "int", default: 512, min: 8, max: 4096, help: "Scatterbrain probe: sequence length N" },
+  sbD: { type: "int", default: 16, min: 1, max: 512, help: "Scatterbrain probe: head dim d" },
+  budget: { type: "int", default: 32, min: 2, max: 4096, help: "Scatterbrain probe: per-query budget b" },
+  temperatures: {
+    type: "number[]",
+    default: [0.01, 0.0178, 0.0316, 0.0562, 0.1, 0.178, 0.316, 0.562, 1, 1.78, 3.16, 5.62, 10],
+    min: 1e-4,
+    max: 1e4,
+    help: "softmax temperatures τ: A = softmax(QKᵀ / (τ√d))",
+  },
+  oracle: { type: "boolean", default: true, help: "also compute the oracle (SVD / top-k / alternating projections) errors" },
+};
+
+export const presets: Record<string, Partial<AttentionRankParams>> = {
+  /** The paper's analysis at laptop scale (a few minutes on 2 cores): the defaults. */
+  paper: {},
+  /** Seconds, for tests: every part runs, each at toy scale. */
+  quick: {
+    N: [16, 64, 256],
+    d: [4, 16, 64],
+    NRef: 64,
+    dRef: 16,
+    trials: 1,
+    steps: 40,
+    batch: 32,
+    vitWidth: 16,
+    heads: 1,
+    depth: 1,
+    trainSize: 2000,
+    testSize: 500,
+    rankImages: 2,
+    sbN: 128,
+    budget: 16,
+    temperatures: [0.01, 0.0316, 0.1, 0.316, 0.562, 1, 1.78, 3.16, 10],
+  },
+};

@@ -1,0 +1,236 @@
+/**
+ * The Scatterbrain probe (Chen et al. 2021, "Scatterbrain: Unifying Sparse and Low-rank
+ * Attention Approximation", arXiv:2110.15343, §3 and Fig. 1 left): how well sparse, low-rank and
+ * sparse + low-rank approximations reproduce softmax attention as its temperature moves from
+ * peaked (a few large entries: sparse wins) to flat (close to rank one: low-rank wins).
+ *
+ * Two families, at the same per-query budget b (sparse: k = b entries; low-rank: b features or
+ * rank b; sparse + low-rank: b/2 of each):
+ * - "random features", the practical estimators: Performer's positive orthogonal random
+ *   features (Choromanski et al. 2021, arXiv:2009.14794, FAVOR+), φ(x) = exp(Wx − ‖x‖²/2)/√m
+ *   with E[φ(x)·φ(y)] = exp(x·y); top-k sparse attention; and Scatterbrain's sum, the feature
+ *   estimate everywhere corrected to the exact value on the top-k support. Rows renormalised.
+ *   Top-k is an oracle for the support that Scatterbrain finds with LSH, which can only do worse.
+ * - "oracle": the best the structure allows, as a matrix approximation of A itself: truncated
+ *   SVD, per-row top-k, and sparse + low-rank by alternating projections (GoDec, Zhou & Tao 2011).
+ *
+ * Errors are relative Frobenius errors ‖Â − A‖_F / ‖A‖_F of the N × N attention matrix, Float64.
+ */
+import type { Rng } from "../../compute/rng.js";
+import { matmulABt, matrix, randomizedSvd, type Matrix } from "../../linalg/index.js";
+
+export type Approximation = "sparse" | "low-rank" | "sparse+low-rank";
+export const approximations: readonly Approximation[] = ["sparse", "low-rank", "sparse+low-rank"];
+
+export type Family = "random features" | "oracle";
+
+export interface ProbePoint {
+  family: Family;
+  temperature: number;
+  /** Mean row entropy of the exact attention, over log N (0: one-hot rows, 1: uniform). */
+  entropy: number;
+  method: Approximation;
+  /** ‖Â − A‖_F / ‖A‖_F. */
+  error: number;
+}
+
+/**
+ * m random feature directions in R^d, in blocks of d mutually orthogonal rows (Gram–Schmidt on
+ * Gaussian blocks), each rescaled to the norm of an independent Gaussian vector so every row is
+ * marginally N(0, I) as the unbiased estimator needs (Performer §2.4, "ORFs").
+ */
+export function orthogonalFeatures(m: number, d: number, rng: Rng): Float64Array {
+  const W = new Float64Array(m * d);
+  for (let start = 0; start < m; start += d) {
+    const rows = Math.min(d, m - start);
+    const block = rng.normals(d * d);
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < i; j++) {
+        let dot = 0;
+        for (let c = 0; c < d; c++) dot += block[i * d + c] * block[j * d + c];
+        for (let c = 0; c < d; c++) block[i * d + c] -= dot * block[j * d + c];
+      }
+      let norm = 0;
+      for (let c = 0; c < d; c++) norm += block[i * d + c] ** 2;
+      norm = Math.sqrt(norm);
+      for (let c = 0; c < d; c++) block[i * d + c] /= norm;
+    }
+    for (let i = 0; i < rows; i++) {
+      const g = rng.normals(d);
+      let length = 0;
+      for (let c = 0; c < d; c++) length += g[c] * g[c];
+      length = Math.sqrt(length);
+      for (let c = 0; c < d; c++) W[(start + i) * d + c] = block[i * d + c] * length;
+    }
+  }
+  return W;
+}
+
+/**
+ * Positive random features of the rows of √s·X, kept as a per-row log-scale plus bounded terms:
+ * feature[i, r] = exp(a[i, r] − shift[i]), a[i, r] = w_r·x_i − ‖x_i‖²/2 and shift[i] = max_r a[i, r],
+ * so low temperatures (large s) neither overflow nor underflow.
+ */
+function features(X: Matrix, s: number, W: Float64Array, m: number): { F: Float64Array; shift: Float64Array } {
+  const { rows: N, cols: d } = X;
+  const F = new Float64Array(N * m);
+  const shift = new Float64Array(N).fill(-Infinity);
+  const root = Math.sqrt(s);
+  for (let i = 0; i < N; i++) {
+    let sq = 0;
+    for (let c = 0; c < d; c++) sq += (root * X.data[i * d + c]) ** 2;
+    for (let r = 0; r < m; r++) {
+      let dot = 0;
+      for (let c = 0; c < d; c++) dot += W[r * d + c] * root * X.data[i * d + c];
+      F[i * m + r] = dot - sq / 2;
+      shift[i] = Math.max(shift[i], F[i * m + r]);
+    }
+    for (let r = 0; r < m; r++) F[i * m + r] = Math.exp(F[i * m + r] - shift[i]);
+  }
+  return { F, shift };
+}
+
+/** Row-softmax of log-weights in place (−Infinity entries get weight 0). */
+function normaliseRow(row: Float64Array): void {
+  let max = -Infinity;
+  for (let j = 0; j < row.length; j++) if (row[j] > max) max = row[j];
+  let sum = 0;
+  for (let j = 0; j < row.length; j++) sum += (row[j] = Math.exp(row[j] - max));
+  for (let j = 0; j < row.length; j++) row[j] /= sum;
+}
+
+/** Row i's log random-feature estimates of exp(s qᵢ·kⱼ) for all j, into `row`. */
+function estimateRow(q: ReturnType<typeof features>, k: ReturnType<typeof features>, i: number, m: number, row: Float64Array): void {
+  for (let j = 0; j < row.length; j++) {
+    let dot = 0;
+    for (let r = 0; r < m; r++) dot += q.F[i * m + r] * k.F[j * m + r];
+    // A product of terms in (0, 1] can underflow to 0: the estimate is then negligible (< e^-700 of its scale).
+    row[j] = dot > 0 ? q.shift[i] + k.shift[j] + Math.log(dot / m) : -Infinity;
+  }
+}
+
+/** Best rank-r approximation of M (randomized SVD; exact enough at the ranks used here). */
+function truncated(M: Matrix, r: number, rng: Rng): Matrix {
+  const { U, S, V } = randomizedSvd(M, r, { rng });
+  for (let i = 0; i < U.rows; i++) for (let t = 0; t < r; t++) U.data[i * r + t] *= S[t];
+  return matmulABt(U, V);
+}
+
+/** The k entries of largest magnitude in each row of M; zero elsewhere. */
+function topPerRow(M: Matrix, k: number): Matrix {
+  const { rows: N, cols } = M;
+  const out = matrix(N, cols);
+  const idx = new Int32Array(cols);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < cols; j++) idx[j] = j;
+    idx.sort((a, b) => Math.abs(M.data[i * cols + b]) - Math.abs(M.data[i * cols + a]));
+    for (let t = 0; t < k; t++) out.data[i * cols + idx[t]] = M.data[i * cols + idx[t]];
+  }
+  return out;
+}
+
+function minus(A: Matrix, B: Matrix): Matrix {
+  const out = matrix(A.rows, A.cols);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = A.data[i] - B.data[i];
+  return out;
+}
+
+function norm(A: Matrix): number {
+  let s = 0;
+  for (let i = 0; i < A.data.length; i++) s += A.data[i] ** 2;
+  return Math.sqrt(s);
+}
+
+/**
+ * Oracle errors for A: truncated SVD at rank b, top-b per row, and the best of a few alternating
+ * projections L ← rank-(b/2) of A − S, S ← top-(b/2) of A − L (each step cannot raise the error),
+ * started from S = 0 and from S = top-(b/2) of A.
+ */
+function oracleErrors(A: Matrix, budget: number, rng: Rng, iterations = 3): Record<Approximation, number> {
+  const total = norm(A), half = Math.floor(budget / 2), rest = budget - half;
+  const lowRank = norm(minus(A, truncated(A, Math.min(budget, A.rows), rng))) / total;
+  const sparse = norm(minus(A, topPerRow(A, Math.min(budget, A.cols)))) / total;
+  let both = Infinity;
+  for (const start of ["low-rank first", "sparse first"]) {
+    let S = start === "sparse first" ? topPerRow(A, half) : matrix(A.rows, A.cols);
+    for (let it = 0; it < iterations; it++) {
+      const L = truncated(minus(A, S), rest, rng);
+      S = topPerRow(minus(A, L), half);
+      both = Math.min(both, norm(minus(minus(A, L), S)) / total);
+    }
+  }
+  return { sparse, "low-rank": lowRank, "sparse+low-rank": both };
+}
+
+export interface ProbeOptions {
+  /** Also compute the oracle family (several SVDs of the N × N matrix per temperature). */
+  oracle: boolean;
+}
+
+/**
+ * Errors of the approximations of A = softmax(Q Kᵀ / (τ √d)) at each temperature τ, with a
+ * per-query budget b. Fresh random features are drawn from `rng` for each temperature.
+ */
+export function scatterbrainProbe(Q: Matrix, K: Matrix, temperatures: readonly number[], budget: number, rng: Rng, options: ProbeOptions): ProbePoint[] {
+  const { rows: N, cols: d } = Q;
+  const logits = new Float64Array(N * N);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      let dot = 0;
+      for (let c = 0; c < d; c++) dot += Q.data[i * d + c] * K.data[j * d + c];
+      logits[i * N + j] = dot;
+    }
+  }
+  // Each query's keys by decreasing logit: the top-k support for any k, at any temperature.
+  const order: Int32Array[] = [];
+  for (let i = 0; i < N; i++) {
+    const idx = Int32Array.from({ length: N }, (_, j) => j);
+    idx.sort((a, b) => logits[i * N + b] - logits[i * N + a]);
+    order.push(idx);
+  }
+  const kSparse = Math.min(N, budget), kMixed = Math.min(N, Math.floor(budget / 2));
+  const mLow = budget, mMixed = Math.max(1, budget - Math.floor(budget / 2));
+  const points: ProbePoint[] = [];
+  const A = matrix(N, N), approx = new Float64Array(N);
+  for (const tau of temperatures) {
+    const s = 1 / (tau * Math.sqrt(d));
+    const Wlow = orthogonalFeatures(mLow, d, rng), Wmix = orthogonalFeatures(mMixed, d, rng);
+    const low = { q: features(Q, s, Wlow, mLow), k: features(K, s, Wlow, mLow), m: mLow };
+    const mix = { q: features(Q, s, Wmix, mMixed), k: features(K, s, Wmix, mMixed), m: mMixed };
+    const err: Record<string, number> = {};
+    let total = 0, entropy = 0;
+    for (let i = 0; i < N; i++) {
+      const exact = A.data.subarray(i * N, (i + 1) * N);
+      for (let j = 0; j < N; j++) exact[j] = s * logits[i * N + j];
+      normaliseRow(exact);
+      for (let j = 0; j < N; j++) {
+        total += exact[j] ** 2;
+        if (exact[j] > 0) entropy -= exact[j] * Math.log(exact[j]);
+      }
+      for (const method of approximations) {
+        if (method === "sparse") {
+          approx.fill(-Infinity);
+          for (let t = 0; t < kSparse; t++) approx[order[i][t]] = s * logits[i * N + order[i][t]];
+        } else {
+          const f = method === "low-rank" ? low : mix;
+          estimateRow(f.q, f.k, i, f.m, approx);
+          // Scatterbrain's sparse correction: exact values on the support, the estimate elsewhere.
+          if (method === "sparse+low-rank") for (let t = 0; t < kMixed; t++) approx[order[i][t]] = s * logits[i * N + order[i][t]];
+        }
+        normaliseRow(approx);
+        let e = 0;
+        for (let j = 0; j < N; j++) e += (approx[j] - exact[j]) ** 2;
+        err[method] = (err[method] ?? 0) + e;
+      }
+    }
+    const H = entropy / N / Math.log(N);
+    for (const method of approximations) {
+      points.push({ family: "random features", temperature: tau, entropy: H, method, error: Math.sqrt(err[method] / total) });
+    }
+    if (options.oracle) {
+      const o = oracleErrors(A, budget, rng);
+      for (const method of approximations) points.push({ family: "oracle", temperature: tau, entropy: H, method, error: o[method] });
+    }
+  }
+  return points;
+}

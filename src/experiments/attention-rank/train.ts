@@ -1,0 +1,76 @@
+/**
+ * Trains the tiny ViT of model.ts with one attention kind under a fixed budget (same steps,
+ * batch, learning rate and data for every kind), and scores it on the fixed MNIST test split.
+ */
+import { tf } from "../../compute/backend.js";
+import type { Rng } from "../../compute/rng.js";
+import { vit, type Vit, type VitConfig } from "./model.js";
+import { pixels, type Digits } from "./tokens.js";
+
+export interface TrainOptions {
+  steps: number;
+  batch: number;
+  lr: number;
+  /** Record the training loss every this many steps. */
+  logEvery: number;
+  signal?: AbortSignal;
+  /** Called after every step. */
+  onStep?: (step: number) => void;
+}
+
+export interface Trained {
+  model: Vit;
+  /** Training loss (mean cross-entropy of the step's batch) at logged steps. */
+  curve: Array<{ step: number; loss: number }>;
+}
+
+function batchOf(d: Digits, idx: ArrayLike<number>): { x: tf.Tensor2D; y: tf.Tensor2D } {
+  const X = new Float32Array(idx.length * pixels);
+  const labels = new Int32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    X.set(d.X.subarray(idx[i] * pixels, (idx[i] + 1) * pixels), i * pixels);
+    labels[i] = d.y[idx[i]];
+  }
+  return tf.tidy(() => ({ x: tf.tensor2d(X, [idx.length, pixels]), y: tf.oneHot(tf.tensor1d(labels, "int32"), 10).toFloat() as tf.Tensor2D }));
+}
+
+/** Adam on softmax cross-entropy; batches drawn from `rng`, so a seed fixes the whole run. */
+export async function train(config: VitConfig, data: Digits, opts: TrainOptions, rng: Rng): Promise<Trained> {
+  const model = vit(config, rng.fork("init"));
+  const draw = rng.fork("batches");
+  const optimizer = tf.train.adam(opts.lr);
+  const vars = Object.values(model.params);
+  const curve: Trained["curve"] = [];
+  try {
+    for (let step = 1; step <= opts.steps; step++) {
+      if (opts.signal?.aborted) throw new Error("attention-rank: training aborted");
+      const idx = Array.from({ length: opts.batch }, () => draw.int(data.n));
+      const { x, y } = batchOf(data, idx);
+      const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.logits(x)) as tf.Scalar, true, vars);
+      if (step % opts.logEvery === 0 || step === opts.steps || step === 1) curve.push({ step, loss: (await loss!.data())[0] });
+      tf.dispose([x, y, loss!]);
+      opts.onStep?.(step);
+      // Yield now and then so an abort or a progress bar can get in.
+      if (step % 10 === 0) await new Promise((r) => setTimeout(r, 0));
+    }
+  } catch (e) {
+    model.dispose();
+    throw e;
+  } finally {
+    optimizer.dispose();
+  }
+  return { model, curve };
+}
+
+/** Top-1 accuracy on `data`, in batches of 256. */
+export function accuracy(model: Vit, data: Digits): number {
+  let correct = 0;
+  for (let start = 0; start < data.n; start += 256) {
+    const idx = Array.from({ length: Math.min(256, data.n - start) }, (_, i) => start + i);
+    const { x, y } = batchOf(data, idx);
+    const hits = tf.tidy(() => model.logits(x).argMax(1).equal(y.argMax(1)).sum().dataSync()[0]);
+    correct += hits;
+    tf.dispose([x, y]);
+  }
+  return correct / data.n;
+}
