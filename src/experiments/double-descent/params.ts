@@ -1,0 +1,73 @@
+/**
+ * Parameters in the papers' symbols: n training samples, N random features, N/n the
+ * over-parameterisation ratio, λ the ridge strength, p/n = γ in the isotropic theory, r the LoRA
+ * rank. One `probe` picks which sweep runs; `all` runs every one of them on one seed.
+ */
+import type { Schema } from "../schema.js";
+
+export const probes = ["all", "model-wise", "sample-wise", "ridge", "label-noise", "theory", "lora-rank"] as const;
+export type Probe = (typeof probes)[number];
+
+export interface DoubleDescentParams {
+  probe: Probe;
+  n: number;
+  m: number;
+  ratios: number[];
+  features: "relu" | "fourier" | "both";
+  bandwidth: number;
+  lambdas: number[];
+  labelNoise: number[];
+  sampleN: number;
+  theoryP: number;
+  theoryTrials: number;
+  theorySigma: number;
+  loraRanks: number[];
+  loraTrain: number;
+  loraPretrainSteps: number;
+  loraSteps: number;
+  loraNoise: number;
+  ggpoSigma: number;
+  ggpoBeta: number;
+}
+
+export const params: Schema<DoubleDescentParams> = {
+  probe: { type: "choice", choices: probes, default: "all", help: "which sweep: model-wise (N), sample-wise (n), ridge (λ), label-noise, theory (γ = p/n), lora-rank (r), or all" },
+  n: { type: "int", default: 1000, min: 10, max: 5000, help: "training samples n of the MNIST model-wise, ridge and label-noise sweeps" },
+  m: { type: "int", default: 500, min: 10, max: 5000, help: "test samples m (disjoint from training) on which risk is measured" },
+  ratios: {
+    type: "number[]", min: 0.01, max: 20,
+    default: [0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1, 1.05, 1.1, 1.25, 1.5, 2, 3, 5, 7, 10],
+    help: "grid of over-parameterisation ratios N/n (model-wise: N = ratio·n; sample-wise: n = N/ratio; theory: γ)",
+  },
+  features: { type: "choice", choices: ["relu", "fourier", "both"], default: "both", help: "random features of the model-wise sweep; the other MNIST probes use the first" },
+  bandwidth: { type: "number", default: 1, min: 0.01, max: 100, help: "Fourier features: Gaussian-kernel bandwidth σ, in units of ‖x‖ = 1" },
+  lambdas: {
+    type: "number[]", default: [0.001, 0.01, 0.1, 1], min: 1e-12, max: 1e6,
+    help: "ridge strengths λ (penalty λ‖β‖² on features scaled by 1/√n); the optimal curve is the best of these at each N",
+  },
+  labelNoise: { type: "number[]", default: [0, 0.1, 0.2], min: 0, max: 0.9, help: "fractions of training labels replaced by a random other class" },
+  sampleN: { type: "int", default: 1000, min: 10, max: 5000, help: "features N held fixed in the sample-wise sweep" },
+  theoryP: { type: "int", default: 200, min: 5, max: 2000, help: "dimension p of the isotropic model (n = p/γ samples)" },
+  theoryTrials: { type: "int", default: 20, min: 2, max: 1000, help: "independent draws averaged per γ in the theory probe" },
+  theorySigma: { type: "number", default: 0.5, min: 0, max: 10, help: "noise σ of y = xᵀβ + ε in the theory probe (‖β‖ = 1)" },
+  loraRanks: { type: "number[]", default: [1, 2, 4, 8, 16, 32, 64], min: 1, max: 128, help: "LoRA ranks r swept (integers)" },
+  loraTrain: { type: "int", default: 256, min: 10, max: 4000, help: "fine-tuning samples (digits 5-9) in the lora-rank probe" },
+  loraPretrainSteps: { type: "int", default: 300, min: 1, max: 20000, help: "Adam steps (batches of 100 digits 0-4) pretraining the network the lora-rank probe fine-tunes" },
+  loraSteps: { type: "int", default: 600, min: 1, max: 20000, help: "full-batch Adam steps of each LoRA fine-tuning run" },
+  loraNoise: { type: "number", default: 0.2, min: 0, max: 0.9, help: "label noise of the fine-tuning set in the lora-rank probe" },
+  ggpoSigma: { type: "number", default: 0.05, min: 0, max: 10, help: "GGPO-style perturbation: weight-norm coefficient (scale σ‖W'_i‖/√d_in per row i)" },
+  ggpoBeta: { type: "number", default: 0.01, min: 0, max: 10, help: "GGPO-style perturbation: gradient-norm coefficient (adds β‖∇_i‖²/√d_in per row i)" },
+};
+
+/**
+ * `paper`: every probe on one seed; n = 1000 MNIST digits (Belkin et al. used 10⁴, see README for
+ * why not here), N up to 10n. `quick`: the same probes at toy scale, seconds, for the tests.
+ */
+export const presets: Record<string, Partial<DoubleDescentParams>> = {
+  paper: { probe: "all" },
+  quick: {
+    probe: "all", n: 150, m: 200, sampleN: 150, theoryP: 60, theoryTrials: 10,
+    ratios: [0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1, 1.05, 1.1, 1.25, 1.5, 2, 3, 5, 10],
+    loraRanks: [1, 8, 64], loraTrain: 128, loraPretrainSteps: 100, loraSteps: 60,
+  },
+};
