@@ -1,0 +1,145 @@
+/**
+ * The paper's claims (Li, Farkhoor, Liu & Yosinski 2018, arXiv:1804.08838), each checked on this
+ * run's own numbers with the tolerance stated in its text. Noise enters through the standard
+ * error of mean accuracies: the run-to-run sd at that d, floored by the binomial sd
+ * √(a(1−a)/n_val) of an accuracy a measured on n_val digits (with one or two runs the sample
+ * sd alone can be ≈0 by chance).
+ */
+import type { Claim } from "../types.js";
+import type { Baseline } from "./dint.js";
+import { paperDInt90 } from "./figures.js";
+import type { IntrinsicDimensionParams } from "./params.js";
+import type { DIntRow, IntrinsicDimensionResult, NetInfo } from "./run.js";
+
+/**
+ * The band for the FC net's d_int90 (absolute) around the paper's 750: [750/2, 750·4]. Asymmetric
+ * because every cut we make pushes d_int90 up: ≈400 Adam steps per run instead of 100 epochs
+ * (≈47,000 steps) leave subspace runs short of convergence, and 8,000 training digits instead of
+ * 55,000 lower the accuracy any d can reach; both lower the curve, so 90% is crossed later.
+ */
+export const FC_BAND: [number, number] = [750 / 2, 750 * 4];
+/** d_int90 may vary across FC widths by less than this factor (the paper: "varies little"). */
+export const WIDTH_FACTOR = 2;
+
+const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "not reached");
+const f3 = (x: number) => x.toFixed(3);
+
+interface Point { d: number; mean: number; se: number; n: number }
+
+function curve(r: IntrinsicDimensionResult, net: string, projection: string, nVal: number): Point[] {
+  const byD = new Map<number, number[]>();
+  for (const x of r.rows) if (x.net === net && x.projection === projection) byD.set(x.d, [...(byD.get(x.d) ?? []), x.valAcc]);
+  return [...byD.entries()].sort((a, b) => a[0] - b[0]).map(([d, acc]) => {
+    const n = acc.length;
+    const mean = acc.reduce((s, a) => s + a, 0) / n;
+    const sd = n > 1 ? Math.sqrt(acc.reduce((s, a) => s + (a - mean) ** 2, 0) / (n - 1)) : 0;
+    const floor = Math.sqrt(Math.max(mean * (1 - mean), 0.01) / nVal);
+    return { d, mean, n, se: Math.max(sd, floor) / Math.sqrt(n) };
+  });
+}
+
+function dintOf(r: IntrinsicDimensionResult, net: string, definition: Baseline): DIntRow | undefined {
+  return r.dint.find((x) => x.net === net && x.definition === definition);
+}
+
+function describe(x: DIntRow | undefined): string {
+  if (!x) return "no sweep";
+  const i = x.interval;
+  const boot = Number.isFinite(i.mean) ? `, bootstrap ${f0(i.mean)} ± ${f0(i.std)} (95%: ${f0(i.lo)}–${f0(i.hi)}${i.missed > 0 ? `, ${(100 * i.missed).toFixed(0)}% of resamples never cross` : ""})` : "";
+  return `${x.definition} (threshold ${f3(x.threshold)}): ${f0(i.value)}${boot}`;
+}
+
+export function claims(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams): Claim[] {
+  const out: Claim[] = [];
+  const main = r.nets.find((n) => n.roles.includes("main"))!;
+  const lenet = r.nets.find((n) => n.roles.includes("lenet"));
+  const swept = [main, ...(lenet ? [lenet] : [])];
+
+  {
+    const evidence: string[] = [];
+    let holds = true;
+    for (const n of swept) {
+      const c = curve(r, n.key, p.projection, p.valSize);
+      const drops = c.slice(1).map((b, k) => ({ a: c[k], b, tol: 2 * Math.hypot(c[k].se, b.se) })).filter(({ a, b, tol }) => b.mean < a.mean - tol);
+      if (drops.length) holds = false;
+      evidence.push(`${n.label}: ${c.map((x) => `d=${x.d} ${f3(x.mean)}`).join(", ")}` +
+        (drops.length ? `; drops beyond noise: ${drops.map(({ a, b, tol }) => `${a.d}→${b.d} by ${f3(a.mean - b.mean)} > ${f3(tol)}`).join(", ")}` : "; no drop beyond noise"));
+    }
+    out.push({
+      id: "accuracy-monotone-in-d",
+      statement: "Validation accuracy of subspace training does not decrease as d grows (Figure 2): between consecutive grid points the mean over runs never falls by more than 2 standard errors of the difference.",
+      holds,
+      evidence: evidence.join(" | "),
+    });
+  }
+
+  if (main.label in paperDInt90) {
+    const abs = dintOf(r, main.key, "absolute");
+    const rel = dintOf(r, main.key, "relative");
+    const v = abs?.interval.value ?? NaN;
+    out.push({
+      id: "fc-dint90-near-paper",
+      statement: `d_int90 of the FC 784-200-200-10 net (absolute definition: 90% accuracy) lies in [${FC_BAND[0]}, ${FC_BAND[1]}] around the paper's 750. The band is wide and asymmetric on purpose: our runs get ≈${p.steps} Adam steps on ${p.trainSize} digits instead of 100 epochs on 55,000, which lowers the accuracy reached at every d and so raises d_int90.`,
+      holds: Number.isFinite(v) && v >= FC_BAND[0] && v <= FC_BAND[1],
+      evidence: `${describe(abs)}; ${describe(rel)} (the paper's data give ≈525–575 relative); direct training ${abs ? f3(abs.directAcc) : "?"}; largest d tried ${Math.max(...p.dims)}.`,
+    });
+  }
+
+  const def = p.claimBaseline;
+  /** d_int90 for comparisons: a threshold never reached counts as "above the largest d tried". */
+  const bound = (n: NetInfo, dims: number[]) => {
+    const v = dintOf(r, n.key, def)?.interval.value ?? NaN;
+    return Number.isFinite(v) ? { value: v, reached: true } : { value: Math.max(...dims), reached: false };
+  };
+
+  if (lenet) {
+    const a = bound(lenet, p.lenetDims);
+    const b = bound(main, p.dims);
+    const holds = a.reached && (b.reached ? a.value < b.value : a.value <= b.value);
+    out.push({
+      id: "lenet-below-fc",
+      statement: `LeNet needs a smaller subspace than the FC net (paper: 290 vs 750): its d_int90 (${def} definition) is lower. A threshold the FC net never reaches counts as d_int90 above its largest d tried; if LeNet never reaches its own, the claim is not shown.`,
+      holds,
+      evidence: `${lenet.label}: ${describe(dintOf(r, lenet.key, def))}; ${main.label}: ${describe(dintOf(r, main.key, def))}`,
+    });
+  }
+
+  {
+    const widths = r.nets.filter((n) => n.roles.includes("width")).sort((x, y) => x.D - y.D);
+    const values = widths.map((n) => ({ n, x: dintOf(r, n.key, def)?.interval.value ?? NaN }));
+    const reached = values.filter((v) => Number.isFinite(v.x));
+    const ratio = reached.length ? Math.max(...reached.map((v) => v.x)) / Math.min(...reached.map((v) => v.x)) : NaN;
+    const Dratio = widths[widths.length - 1].D / widths[0].D;
+    out.push({
+      id: "dint90-flat-in-width",
+      statement: `Once a network can solve the task, d_int90 barely depends on its size (§3.1): across FC widths ${widths.map((n) => n.width).join(", ")} (D spanning ${Dratio.toFixed(1)}×), d_int90 (${def} definition) varies by less than a factor ${WIDTH_FACTOR}. Every width must reach the threshold.`,
+      holds: widths.length >= 2 && reached.length === widths.length && ratio < WIDTH_FACTOR,
+      evidence: values.map((v) => `h=${v.n.width} (D=${v.n.D}): ${f0(v.x)}`).join(", ") + `; max/min ${Number.isFinite(ratio) ? ratio.toFixed(2) : "undefined"}`,
+    });
+  }
+
+  {
+    const net = r.nets.find((n) => n.roles.includes("compare"))!;
+    const cs = Object.fromEntries((["dense", "sparse", "fastfood"] as const).map((k) => [k, curve(r, net.key, k, p.valSize)]));
+    const evidence: string[] = [];
+    let holds = true;
+    for (const d of [...new Set(p.compareDims)].sort((a, b) => a - b)) {
+      const at = (k: string) => cs[k].find((x) => x.d === d)!;
+      const dense = at("dense");
+      for (const k of ["sparse", "fastfood"]) {
+        const o = at(k);
+        const diff = o.mean - dense.mean;
+        const tol = 2 * Math.hypot(o.se, dense.se);
+        if (Math.abs(diff) > tol) holds = false;
+        evidence.push(`d=${d}: ${k} ${f3(o.mean)} vs dense ${f3(dense.mean)} (Δ ${diff >= 0 ? "+" : ""}${f3(diff)}, tolerance ±${f3(tol)})`);
+      }
+    }
+    out.push({
+      id: "projections-agree",
+      statement: `Fastfood and sparse projections train as well as a dense Gaussian one where a dense P fits in memory (§S6): on ${net.label} at each compared d, their mean accuracy is within 2 standard errors of the dense P's.`,
+      holds,
+      evidence: evidence.join("; "),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * The paper's plots (Li et al. 2018, arXiv:1804.08838): validation accuracy against subspace
+ * dimension d (log x) with the 90% lines and d_int90 marked, one line per model (Figure 2's
+ * MNIST panels); d_int90 against the parameter count D for several FC widths (the §3.1 width
+ * result); and the three projections side by side.
+ */
+import * as Plot from "@observablehq/plot";
+import { figure, type Figure } from "../../plot/figure.js";
+import type { IntrinsicDimensionParams } from "./params.js";
+import type { IntrinsicDimensionResult } from "./run.js";
+
+interface CurveRow { net: string; label: string; D: number; projection: string; d: number; meanAcc: number; sdAcc: number; runs: number }
+
+/** The paper's d_int90 (absolute definition) for the networks it names. */
+export const paperDInt90: Record<string, number> = { "FC 784-200-200-10": 750, LeNet: 290 };
+
+export function figures(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams): Figure[] {
+  const curves = r.tables.curves.objects() as CurveRow[];
+  const shown = r.nets.filter((n) => n.roles.includes("main") || n.roles.includes("lenet")).map((n) => n.key);
+  const sweep = curves.filter((c) => shown.includes(c.net) && c.projection === p.projection);
+  const runs = r.rows.filter((x) => shown.includes(x.net) && x.projection === p.projection);
+  const dint = r.dint.filter((x) => shown.includes(x.net));
+  const absolute = dint.filter((x) => x.definition === "absolute" && Number.isFinite(x.interval.value));
+  const relative = dint.filter((x) => x.definition === "relative");
+  const paper = Object.entries(paperDInt90).filter(([label]) => r.nets.some((n) => n.label === label && shown.includes(n.key)));
+  const labels = r.nets.filter((n) => shown.includes(n.key)).map((n) => n.label);
+
+  const accuracy = figure({
+    id: "accuracy-vs-d",
+    title: "Validation accuracy of subspace training against subspace dimension d",
+    caption:
+      `MNIST, ${p.projection} projection, ${p.seeds} run(s) per d (dots), mean ± sd (line, bars). Solid grey: 90% accuracy ` +
+      `(the "absolute" d_int90 threshold); dashed, per model: 90% of its directly trained accuracy ("relative"). ` +
+      `Vertical lines: d_int90 (absolute) measured here; grey dotted: the paper's (FC 750, LeNet 290). ` +
+      `After Li et al. 2018 (arXiv:1804.08838), Figure 2, MNIST panels.`,
+    plot: {
+      x: { type: "log", label: "subspace dimension d" },
+      y: { label: "validation accuracy", domain: [0, 1], grid: true },
+      color: { legend: true, domain: labels },
+      marks: [
+        Plot.ruleY([0.9], { stroke: "#555" }),
+        Plot.ruleY(relative, { y: "threshold", stroke: "label", strokeDasharray: "5,3" }),
+        Plot.ruleX(paper, { x: ([, d]: [string, number]) => d, stroke: "#999", strokeDasharray: "2,3" }),
+        Plot.text(paper, { x: ([, d]: [string, number]) => d, y: 0.05, text: ([l, d]: [string, number]) => `paper ${l.startsWith("FC") ? "FC" : "LeNet"} ${d}`, rotate: -90, textAnchor: "start", dx: -4, fill: "#777" }),
+        Plot.ruleX(absolute, { x: (x: (typeof absolute)[number]) => x.interval.value, stroke: "label", strokeWidth: 1.5 }),
+        Plot.ruleX(sweep, { x: "d", y1: (c: CurveRow) => c.meanAcc - c.sdAcc, y2: (c: CurveRow) => c.meanAcc + c.sdAcc, stroke: "label" }),
+        Plot.dot(runs, { x: "d", y: "valAcc", stroke: "label", r: 2, strokeOpacity: 0.6 }),
+        Plot.line(sweep, { x: "d", y: "meanAcc", stroke: "label", strokeWidth: 1.8 }),
+      ],
+    },
+  });
+
+  const widthRows = r.dint
+    .filter((x) => r.nets.find((n) => n.key === x.net)?.roles.includes("width"))
+    .map((x) => ({ ...x, value: x.interval.value, lo: x.interval.lo, hi: x.interval.hi, width: r.nets.find((n) => n.key === x.net)!.width }))
+    .filter((x) => Number.isFinite(x.value));
+  const width = figure({
+    id: "dint90-vs-width",
+    title: "d_int90 of FC networks of different widths against their parameter count D",
+    caption:
+      `FC 784-h-…-10, depth ${p.depth}, h ∈ {${[...new Set(p.widths)].sort((a, b) => a - b).join(", ")}}; ${p.projection} projection. ` +
+      `Bars: bootstrap 95% interval over runs. The paper finds d_int90 nearly constant while D grows ` +
+      `(Li et al. 2018, §3.1): extra parameters enlarge the solution set rather than the dimension needed.`,
+    plot: {
+      x: { type: "log", label: "parameter count D" },
+      y: { type: "log", label: "d_int90", grid: true },
+      color: { legend: true, domain: ["absolute", "relative"] },
+      marks: [
+        Plot.ruleX(widthRows.filter((x) => Number.isFinite(x.lo)), { x: "D", y1: "lo", y2: "hi", stroke: "definition" }),
+        Plot.line(widthRows, { x: "D", y: "value", stroke: "definition" }),
+        Plot.dot(widthRows, { x: "D", y: "value", fill: "definition", r: 3.5 }),
+        Plot.text(widthRows.filter((x) => x.definition === "relative"), { x: "D", y: "value", text: (x: { width: number }) => `h=${x.width}`, dy: -10, fill: "#555" }),
+      ],
+    },
+  });
+
+  const compareNet = r.nets.find((n) => n.roles.includes("compare"))!;
+  const cmpDims = new Set(p.compareDims);
+  const cmp = curves.filter((c) => c.net === compareNet.key && c.projection !== "direct" && cmpDims.has(c.d));
+  const cmpRuns = r.rows.filter((x) => x.net === compareNet.key && x.projection !== "direct" && cmpDims.has(x.d));
+  const projections = figure({
+    id: "projections",
+    title: `Dense, sparse and Fastfood projections on ${compareNet.label}`,
+    caption:
+      `Validation accuracy at the same d (dots: runs, each seed with the same θ₀ and batches under every projection; ` +
+      `bars: mean ± sd). Dense P has unit-length Gaussian columns, sparse P ≈√D nonzeros per column, Fastfood ` +
+      `P = HGΠHB scaled to unit expected column length (Li et al. 2018, §S6).`,
+    plot: {
+      fx: { label: "subspace dimension d" },
+      x: { label: null, domain: ["dense", "sparse", "fastfood"], axis: null },
+      y: { label: "validation accuracy", grid: true },
+      color: { legend: true, domain: ["dense", "sparse", "fastfood"] },
+      marks: [
+        Plot.ruleX(cmp, { fx: "d", x: "projection", y1: (c: CurveRow) => c.meanAcc - c.sdAcc, y2: (c: CurveRow) => c.meanAcc + c.sdAcc, stroke: "projection" }),
+        Plot.tickY(cmp, { fx: "d", x: "projection", y: "meanAcc", stroke: "projection", strokeWidth: 2 }),
+        Plot.dot(cmpRuns, { fx: "d", x: "projection", y: "valAcc", fill: "projection", r: 3 }),
+      ],
+    },
+  });
+  return [accuracy, width, projections];
+}

@@ -1,0 +1,88 @@
+/**
+ * Parameters in the paper's symbols (Li, Farkhoor, Liu & Yosinski 2018, arXiv:1804.08838): a
+ * network with D weights is trained only in a random d-dimensional subspace, θ = θ₀ + P·θ_d, for
+ * each d of a log-spaced grid and several seeds, next to the directly trained network.
+ */
+import type { Schema } from "../schema.js";
+
+export interface IntrinsicDimensionParams {
+  dims: number[];
+  lenetDims: number[];
+  seeds: number;
+  hidden: number;
+  depth: number;
+  lenet: boolean;
+  lenetWidth: number;
+  widths: number[];
+  widthDims: number[];
+  widthSeeds: number;
+  projection: "fastfood" | "sparse" | "dense";
+  compareWidth: number;
+  compareDims: number[];
+  trainSize: number;
+  valSize: number;
+  steps: number;
+  directSteps: number;
+  batch: number;
+  lr: number;
+  lrDirect: number;
+  l2: number;
+  bootstrap: number;
+  claimBaseline: "absolute" | "relative";
+}
+
+export const params: Schema<IntrinsicDimensionParams> = {
+  dims: { type: "number[]", default: [200, 400, 750, 1500, 3000], min: 1, max: 100000, help: "subspace dimensions d of the FC sweep (log-spaced; the paper's FC d_int90 is 750)" },
+  lenetDims: { type: "number[]", default: [100, 200, 400, 800], min: 1, max: 100000, help: "subspace dimensions d of the LeNet sweep (the paper's LeNet d_int90 is 290)" },
+  seeds: { type: "int", default: 2, min: 1, max: 20, help: "runs per d (independent θ₀, P and batch order), for the mean curve and the bootstrap" },
+  hidden: { type: "int", default: 200, min: 1, max: 2000, help: "FC hidden width h (paper: 784-200-200-10)" },
+  depth: { type: "int", default: 2, min: 1, max: 6, help: "FC hidden layers (paper: 2)" },
+  lenet: { type: "boolean", default: true, help: "also sweep LeNet (conv 6, 16; dense 120, 84)" },
+  lenetWidth: { type: "number", default: 1, min: 0.1, max: 4, help: "LeNet channel and width multiplier (1 = the paper's, D = 44,426)" },
+  widths: { type: "number[]", default: [50, 100, 200], min: 1, max: 2000, help: "FC hidden widths of the width claim (depth as above); d_int90 is measured for each" },
+  widthDims: { type: "number[]", default: [200, 400, 750, 1500, 3000], min: 1, max: 100000, help: "subspace dimensions d of the width sweep" },
+  widthSeeds: { type: "int", default: 1, min: 1, max: 20, help: "runs per d in the width sweep (the width hidden reuses the main sweep's runs)" },
+  projection: { type: "choice", choices: ["fastfood", "sparse", "dense"], default: "fastfood", help: "random projection P of the sweeps (dense needs D·d·4 bytes)" },
+  compareWidth: { type: "int", default: 50, min: 1, max: 2000, help: "FC hidden width of the net on which dense, sparse and Fastfood P are compared" },
+  compareDims: { type: "number[]", default: [200, 750], min: 1, max: 100000, help: "d values at which all three projections are trained and compared" },
+  trainSize: { type: "int", default: 8000, min: 100, max: 8000, help: "training digits (of the 8,000 in the fixed training pool)" },
+  valSize: { type: "int", default: 2000, min: 100, max: 2000, help: "validation digits (of the 2,000 held out)" },
+  steps: { type: "int", default: 400, min: 1, max: 100000, help: "Adam steps of each subspace run (paper: 100 epochs ≈ 47,000)" },
+  directSteps: { type: "int", default: 400, min: 1, max: 100000, help: "Adam steps of the direct-training baseline" },
+  batch: { type: "int", default: 128, min: 1, max: 1024, help: "minibatch size (paper: 128)" },
+  lr: { type: "number", default: 0.03, min: 1e-6, max: 10, help: "Adam step size on θ_d (paper: 1e-3 over 100 epochs; larger here, see README)" },
+  lrDirect: { type: "number", default: 0.001, min: 1e-6, max: 10, help: "Adam step size of direct training (paper: 1e-3)" },
+  l2: { type: "number", default: 1e-5, min: 0, max: 1, help: "L2 weight λ on the kernels of θ (paper: 1e-5)" },
+  bootstrap: { type: "int", default: 1000, min: 10, max: 100000, help: "bootstrap resamples over runs for the d_int90 interval" },
+  claimBaseline: {
+    type: "choice", choices: ["absolute", "relative"], default: "absolute",
+    help: "d_int90 definition the LeNet-vs-FC and width claims use: absolute (90% accuracy) or relative (90% of direct training)",
+  },
+};
+
+/**
+ * `paper`: the paper's FC and LeNet with a scaled-down budget (≈5 min on a busy 2-core CPU; see
+ * README for what was cut). `quick`: small nets and few steps, seconds, for the tests.
+ */
+export const presets: Record<string, Partial<IntrinsicDimensionParams>> = {
+  paper: {},
+  quick: {
+    dims: [100, 200, 400, 800, 1600],
+    seeds: 2,
+    hidden: 32,
+    lenet: false,
+    widths: [16, 32, 64],
+    widthDims: [100, 200, 400, 800, 1600],
+    widthSeeds: 1,
+    compareWidth: 16,
+    compareDims: [200, 800],
+    trainSize: 2000,
+    valSize: 1000,
+    steps: 50,
+    directSteps: 50,
+    lr: 0.05,
+    lrDirect: 0.01,
+    bootstrap: 200,
+    claimBaseline: "relative",
+  },
+};
