@@ -11,8 +11,8 @@
  * the same padded layout runs through model.ts's JavaScript kernels.
  *
  * Layout (all row-major, zero-padded so the kernels need no remainder code): A is mp×ld, X and
- * S are Vp×ld, R is Vp×mp, with ld = n² rounded up to even (two doubles per f64x2), mp = m and
- * Vp = V rounded up to multiples of 3 (the register block). Padding rows and columns stay zero.
+ * S are Vp×ld, R is Vp×mp, with ld = n² rounded up to a multiple of 4 (two f64x2 per step along a
+ * row), and mp, Vp = m, V rounded up to multiples of 3 (the register block). Padding stays zero.
  */
 import { I32, V128, op, wasmModule, type Bytes } from "../../linalg/wasm/assemble.js";
 import { applyA, applyAt } from "./model.js";
@@ -23,7 +23,7 @@ const UNROLL = 2; // f64x2 steps per trip along a row
 export interface SensingOperator {
   /** "wasm-simd" or "js": which kernels run. */
   kind: "wasm-simd" | "js";
-  /** Row stride of X and S (n² rounded up to even), and padded sizes. */
+  /** Row stride of X and S (n² rounded up to a multiple of 4), and the padded m and V. */
   ld: number;
   mp: number;
   Vp: number;
