@@ -17,6 +17,11 @@ export { packageVersion as version } from "./compute/packageInfo.js";
 // Linear algebra in Float64 (tfjs has no SVD): lab.linalg.svd(A) etc.
 export * as linalg from "./linalg/index.js";
 
+// Spectral comparison of pretrained and fine-tuned weights (intruder dimensions, Shuttleworth et al.
+// arXiv:2410.21228): lab.spectra.compare(W0, W, { k: 10, epsilon: 0.5 }), compareLayers, scaleIntruders
+export * as spectra from "./experiments/lora-spectra/spectra.js";
+export type { CompareOptions, LayerComparison, SpectralComparison } from "./experiments/lora-spectra/spectra.js";
+
 // Figures: Observable Plot specs rendered to SVG, HTML and PNG
 export { figure } from "./plot/figure.js";
 export type { Figure, FigureSpec } from "./plot/figure.js";

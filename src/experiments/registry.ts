@@ -5,9 +5,10 @@
 import { UsageError } from "../compute/usageError.js";
 import type { Experiment } from "./types.js";
 import { matrixSensing } from "./matrix-sensing/index.js";
+import { loraSpectra } from "./lora-spectra/index.js";
 import { intrinsicDimension } from "./intrinsic-dimension/index.js";
 
-export const experiments: readonly Experiment[] = [matrixSensing, intrinsicDimension];
+export const experiments: readonly Experiment[] = [matrixSensing, loraSpectra, intrinsicDimension];
 
 export function getExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

@@ -1,0 +1,93 @@
+/**
+ * The fine-tuning variants of the paper's comparison and how each is trained: full fine-tuning
+ * at a small η; LoRA at each rank r with α = 2r and with a fixed α, η = (α·η)/α so that α·η is
+ * the same everywhere (Shuttleworth et al. §4); and LoRA with A frozen at its random init
+ * (Appendix A.5). Every variant starts from the same pretrained network, gets the same fresh
+ * head (same init, same η) and sees the same minibatches, so they differ only in the method.
+ */
+import { tf } from "../../compute/backend.js";
+import type { Rng } from "../../compute/rng.js";
+import { adapter, crossEntropy, dense, logits, type Adapter, type Dense } from "./model.js";
+import type { LoraSpectraParams } from "./params.js";
+import { train, type Batches, type Group } from "./train.js";
+
+export interface Variant {
+  /** Stable key for metrics and tables, e.g. 'full', 'lora-r4-a2r', 'lora-r4-a8', 'lora-r1-a2r-frozenA'. */
+  id: string;
+  /** Legend text, e.g. 'LoRA r=4, α=2r'. */
+  label: string;
+  method: "full" | "lora";
+  /** LoRA rank (0 for full fine-tuning). */
+  r: number;
+  alpha: number;
+  /** How α was chosen: '2r', 'fixed', or 'none' for full fine-tuning. */
+  alphaRule: "2r" | "fixed" | "none";
+  frozenA: boolean;
+  /** Peak learning rate of the backbone's trainable parameters. */
+  lr: number;
+}
+
+export function variantsFor(p: LoraSpectraParams): Variant[] {
+  const v: Variant[] = [{ id: "full", label: "full FT", method: "full", r: 0, alpha: 0, alphaRule: "none", frozenA: false, lr: p.lrFull }];
+  const lora = (r: number, alpha: number, rule: "2r" | "fixed", frozenA: boolean): Variant => ({
+    id: `lora-r${r}-a${rule === "2r" ? "2r" : alpha}${frozenA ? "-frozenA" : ""}`,
+    label: `LoRA r=${r}, α=${rule === "2r" ? "2r" : alpha}${frozenA ? ", A frozen" : ""}`,
+    method: "lora", r, alpha, alphaRule: rule, frozenA, lr: p.alphaLr / alpha,
+  });
+  for (const r of p.ranks) v.push(lora(r, 2 * r, "2r", false));
+  // Where 2r equals the fixed α the two runs would be identical; the α = 2r one stands for both.
+  for (const r of p.ranks) if (2 * r !== p.alphaFixed) v.push(lora(r, p.alphaFixed, "fixed", false));
+  for (const r of p.frozenRanks) v.push(lora(r, 2 * r, "2r", true));
+  return v;
+}
+
+/** The α = 2r or fixed-α run at rank r, whichever the comparison at that rank uses. */
+export function loraAt(variants: Variant[], r: number, rule: "2r" | "fixed", alphaFixed: number): Variant | undefined {
+  const alpha = rule === "2r" ? 2 * r : alphaFixed;
+  return variants.find((v) => v.method === "lora" && !v.frozenA && v.r === r && v.alpha === alpha);
+}
+
+export interface Tuned {
+  /** The backbone after fine-tuning: its own copy for full FT, the pretrained layers for LoRA. */
+  layers: Dense[];
+  adapters?: Adapter[];
+  head: Dense;
+  /** Frees this variant's variables (never the pretrained network's). */
+  dispose(): void;
+}
+
+export async function fineTune(
+  v: Variant,
+  pretrained: Dense[],
+  data: Batches,
+  p: LoraSpectraParams,
+  rng: Rng,
+  signal: AbortSignal | undefined,
+  onStep: (done: number) => void,
+): Promise<Tuned> {
+  const h = pretrained[pretrained.length - 1].b.shape[0];
+  const head = dense(h, data.Y.shape[1], 1, rng.fork("new head"));
+  const headGroup: Group = { vars: [head.K, head.b], lr: p.headLr };
+  let layers = pretrained;
+  let adapters: Adapter[] | undefined;
+  let groups: Group[];
+  if (v.method === "full") {
+    layers = pretrained.map((l) => ({ K: tf.variable(l.K), b: tf.variable(l.b) }));
+    groups = [{ vars: layers.flatMap((l) => [l.K, l.b]), lr: v.lr }, headGroup];
+  } else {
+    const adapterRng = rng.fork(`A r=${v.r}`);
+    adapters = pretrained.map((l) => adapter(l.K.shape[0], l.K.shape[1], v.r, v.alpha, v.frozenA, adapterRng));
+    groups = [{ vars: adapters.flatMap((a) => (v.frozenA ? [a.Bt] : [a.At, a.Bt])), lr: v.lr }, headGroup];
+  }
+  const own = [head.K, head.b, ...(v.method === "full" ? layers.flatMap((l) => [l.K, l.b]) : []), ...(adapters ?? []).flatMap((a) => [a.At, a.Bt])];
+  const dispose = () => tf.dispose(own);
+  try {
+    await train((xb, yb) => crossEntropy(logits(xb, layers, head, adapters), yb), groups, data, {
+      steps: p.ftSteps, batch: p.batch, rng: rng.fork("fine-tuning batches"), signal, onStep,
+    });
+  } catch (e) {
+    dispose();
+    throw e;
+  }
+  return { layers, adapters, head, dispose };
+}

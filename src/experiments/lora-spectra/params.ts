@@ -1,0 +1,79 @@
+/**
+ * Parameters in the paper's symbols (Shuttleworth et al., arXiv:2410.21228): LoRA rank r and
+ * scale α (ΔW = (α/r) B A), learning rate η, intruder threshold ε over the top k singular
+ * vectors, and the intervention's λ. Model and data sizes are ours: an MLP on 14×14 MNIST
+ * stands in for RoBERTa-base on MNLI (see README for every deviation).
+ */
+import type { Schema } from "../schema.js";
+import type { Shift } from "./data.js";
+
+export interface LoraSpectraParams {
+  side: number;
+  hidden: number;
+  layers: number;
+  nTrain: number;
+  nTest: number;
+  shift: Shift;
+  initScale: number;
+  preSteps: number;
+  preLr: number;
+  weightDecay: number;
+  batch: number;
+  ftSteps: number;
+  lrFull: number;
+  alphaLr: number;
+  headLr: number;
+  ranks: number[];
+  alphaFixed: number;
+  frozenRanks: number[];
+  k: number;
+  epsilon: number;
+  lambdas: number[];
+}
+
+export const params: Schema<LoraSpectraParams> = {
+  side: { type: "int", default: 14, min: 7, max: 28, help: "digits are average-pooled to side×side pixels (7, 14 or 28)" },
+  hidden: { type: "int", default: 128, min: 16, max: 512, help: "width h of each backbone layer" },
+  layers: { type: "int", default: 3, min: 1, max: 6, help: "backbone layers L; every one is fine-tuned, adapted and analysed" },
+  nTrain: { type: "int", default: 8000, min: 200, max: 8000, help: "training digits (the same digits, shifted, for fine-tuning)" },
+  nTest: { type: "int", default: 2000, min: 100, max: 2000, help: "held-out digits scoring both tasks" },
+  shift: { type: "choice", default: "rotate90", choices: ["rotate90", "mirror", "invert"], help: "the fine-tuning task: the digits rotated a quarter turn, mirrored, or inverted" },
+  initScale: {
+    type: "number", default: 0.2, min: 0.01, max: 2,
+    help: "backbone init std as a multiple of He's √(2/in); small leaves the learned spectrum standing above the random bulk",
+  },
+  preSteps: { type: "int", default: 1500, min: 10, max: 100000, help: "pretraining steps (AdamW)" },
+  preLr: { type: "number", default: 2e-3, min: 1e-6, max: 1, help: "pretraining peak learning rate" },
+  weightDecay: { type: "number", default: 0.5, min: 0, max: 10, help: "pretraining decoupled weight decay on the backbone kernels (shrinks the random bulk)" },
+  batch: { type: "int", default: 128, min: 8, max: 1024, help: "minibatch size, pretraining and fine-tuning" },
+  ftSteps: { type: "int", default: 600, min: 10, max: 100000, help: "fine-tuning steps, every variant" },
+  lrFull: { type: "number", default: 1e-4, min: 1e-7, max: 1, help: "full fine-tuning peak learning rate η (the paper uses a much smaller one than LoRA's)" },
+  alphaLr: {
+    type: "number", default: 8e-3, min: 1e-7, max: 10,
+    help: "LoRA's α·η, held fixed across ranks and α as in the paper: η = alphaLr / α",
+  },
+  headLr: { type: "number", default: 1e-3, min: 1e-7, max: 1, help: "learning rate of the new task's head, the same for every variant" },
+  ranks: { type: "number[]", default: [1, 2, 4, 8, 16, 64], min: 1, max: 512, help: "LoRA ranks r, each run with α = 2r and with the fixed α" },
+  alphaFixed: { type: "number", default: 8, min: 0.01, max: 10000, help: "the fixed α compared with α = 2r (the paper's 8)" },
+  frozenRanks: { type: "number[]", default: [1, 8], min: 1, max: 512, help: "ranks of the frozen-A LoRA runs (α = 2r; Appendix A.5)" },
+  k: { type: "int", default: 10, min: 1, max: 512, help: "top fine-tuned singular vectors examined for intruders (the paper's k)" },
+  epsilon: { type: "number", default: 0.5, min: 0.01, max: 0.99, help: "intruder threshold ε on the largest |cos| with a pretrained singular vector" },
+  lambdas: {
+    type: "number[]", default: [0, 0.25, 0.5, 0.7, 0.8, 0.9, 1, 1.25, 1.5], min: 0, max: 10,
+    help: "intervention: each intruder's singular value is multiplied by λ (λ = 1 is the fine-tuned model)",
+  },
+};
+
+/**
+ * `paper`: the paper's ranks, α choices and schedule on a 3-layer, width-128 MLP; a few minutes on
+ * two cores. `quick`: seconds, for tests: a 2-layer, width-64 MLP, three ranks, short training.
+ */
+export const presets: Record<string, Partial<LoraSpectraParams>> = {
+  paper: {},
+  // Learning rates doubled (α·η too, so the ratios between methods stay) for the shorter schedules.
+  quick: {
+    hidden: 64, layers: 2, nTrain: 3000, nTest: 1000, preSteps: 500, batch: 64, ftSteps: 250,
+    preLr: 4e-3, lrFull: 2e-4, alphaLr: 1.6e-2, headLr: 2e-3,
+    ranks: [1, 4, 32], frozenRanks: [1], lambdas: [0, 0.5, 0.7, 0.8, 0.9, 1, 1.5],
+  },
+};
