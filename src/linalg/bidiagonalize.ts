@@ -1,5 +1,7 @@
+import { _gemm } from "./gemm.js";
 import { _householder } from "./householder.js";
 import type { Reflectors } from "./reflectors.js";
+import { _heapAlloc, _heapRelease, _heapView, _kernels, type Kernels } from "./wasm/kernels.js";
 
 /** A = Q_U B Q_Vᵀ with B upper bidiagonal (diagonal d, superdiagonal e). */
 export interface Bidiagonal {
@@ -11,22 +13,249 @@ export interface Bidiagonal {
   right: Reflectors;
 }
 
+const NB = 32; // columns per panel
+const CROSSOVER = 96; // below this many trailing columns, panels do not pay for themselves
+
 /**
  * Golub–Kahan Householder bidiagonalisation of the row-major m × n array F (m ≥ n), in place
  * (LAPACK dgebrd layout: left vectors below the diagonal, right vectors right of the
- * superdiagonal). Step k reflects column k from the left, then row k from the right.
+ * superdiagonal, their leading 1s implicit). Step k reflects column k from the left, then row k
+ * from the right.
  *
- * Each step makes two passes over the trailing rows: one accumulates w = vᵀA, the other does
- * everything else to a row while it is in cache (left update, dot with the right vector u, right
- * update). Rows are contiguous in row-major storage, so both passes stream memory in order.
+ * Blocked as LAPACK's dlabrd (Dongarra, Sorensen & Hammarling 1989, "Block reduction of matrices
+ * to condensed forms for eigenvalue computations"): within a panel of NB steps the trailing matrix
+ * is left stale and each step corrects only the row and column it needs; the panel's whole effect,
+ * A ← A - V Yᵀ - X Uᵀ, then lands as one matrix product. That halves the memory-bound
+ * matrix-vector work of the plain method; the two products with the stale trailing matrix per step
+ * (Aᵀv and Au) remain.
  */
 export function _bidiagonalize(F: Float64Array, m: number, n: number): Bidiagonal {
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(0, n - 1));
   const tauq = new Float64Array(n);
   const taup = new Float64Array(Math.max(0, n - 1));
+  let s = 0;
+  if (n - s > CROSSOVER) {
+    const X = new Float64Array(m * NB); // [m, NB]
+    const Yt = new Float64Array(NB * n); // [NB, n]: Y stored transposed so its rows are contiguous
+    const wasm = resident(F, m, n);
+    const G = wasm ? wasm.F : F;
+    for (; n - s > CROSSOVER; s += NB) panel(G, m, n, s, d, e, tauq, taup, X, Yt, wasm);
+    unblocked(G, m, n, s, d, e, tauq, taup);
+    if (wasm) {
+      F.set(G);
+      _heapRelease(wasm.base);
+    }
+  } else {
+    unblocked(F, m, n, s, d, e, tauq, taup);
+  }
+  return {
+    d,
+    e,
+    left: { data: F, off: 0, ps: 1, is: n, shift: 0, L: m, count: n, tau: tauq },
+    right: { data: F, off: 0, ps: n, is: 1, shift: 1, L: n, count: Math.max(0, n - 1), tau: taup },
+  };
+}
+
+/** A copy of F in WebAssembly memory, where the matrix-vector kernels can read it, plus scratch vectors. */
+interface Resident {
+  K: Kernels;
+  H: Float64Array; // view of all of the kernels' memory
+  F: Float64Array; // the copy of F, a view into H
+  base: number; // offset of F in H
+  v: number; // offsets of m- and n-long scratch vectors
+  y: number;
+}
+
+function resident(F: Float64Array, m: number, n: number): Resident | null {
+  const K = _kernels();
+  if (!K) return null;
+  const base = _heapAlloc(m * n + m + n + 4);
+  // Reserve the trailing update's scratch too, so the memory never grows (and never detaches
+  // the view below) while the panels run.
+  _heapRelease(_heapAlloc((m + 2) * (2 * NB + n + 8) + 128 * 1024));
+  const H = _heapView();
+  const G = H.subarray(base, base + m * n);
+  G.set(F);
+  return { K, H, F: G, base, v: base + m * n + 2, y: base + m * n + m + 4 };
+}
+
+/**
+ * Steps s … s+NB-1 (LAPACK dlabrd), then the trailing update. Row k's right vector u and
+ * column k's left vector v keep explicit 1s at F[k][k+1] and F[k][k] until the panel ends.
+ */
+function panel(F: Float64Array, m: number, n: number, s: number, d: Float64Array, e: Float64Array,
+  tauq: Float64Array, taup: Float64Array, X: Float64Array, Yt: Float64Array, wasm: Resident | null): void {
+  const t1 = new Float64Array(NB), t2 = new Float64Array(NB);
+  for (let i = 0; i < NB; i++) {
+    const k = s + i;
+    // column k, rows k…: apply the panel's earlier reflectors (A - V Yᵀ - X Uᵀ)[:, k]
+    for (let r = k; r < m; r++) {
+      let acc = 0;
+      const fr = r * n + s, xr = r * NB;
+      for (let j = 0; j < i; j++) acc += F[fr + j] * Yt[j * n + k] + X[xr + j] * F[(s + j) * n + k];
+      F[r * n + k] -= acc;
+    }
+    const tq = _householder(F, k * n + k, n, m - k);
+    tauq[k] = tq;
+    d[k] = F[k * n + k];
+    F[k * n + k] = 1;
+    const c0 = k + 1;
+    // Yt[i] = τq (Aᵀv - Y Vᵀv - U Xᵀv) over columns c0…, with the stale trailing A
+    const y = i * n;
+    Yt.fill(0, y + c0, y + n);
+    t1.fill(0, 0, i);
+    t2.fill(0, 0, i);
+    if (wasm) wasmAtv(wasm, n, k, m, k, c0, Yt, y);
+    else _addAtv(F, n, k, m, k, c0, Yt, y);
+    for (let r = k; r < m; r++) {
+      const v = F[r * n + k];
+      if (v === 0) continue;
+      const fr = r * n + s, xr = r * NB;
+      for (let j = 0; j < i; j++) {
+        t1[j] += v * F[fr + j];
+        t2[j] += v * X[xr + j];
+      }
+    }
+    for (let j = 0; j < i; j++) {
+      const a = t1[j], b = t2[j], yj = j * n, uj = (s + j) * n;
+      for (let c = c0; c < n; c++) Yt[y + c] -= a * Yt[yj + c] + b * F[uj + c];
+    }
+    for (let c = c0; c < n; c++) Yt[y + c] *= tq;
+    // row k, columns c0…: apply the panel's reflectors including this one
+    const rk = k * n;
+    for (let j = 0; j <= i; j++) {
+      const a = F[rk + s + j], yj = j * n;
+      if (a !== 0) for (let c = c0; c < n; c++) F[rk + c] -= a * Yt[yj + c];
+    }
+    for (let j = 0; j < i; j++) {
+      const b = X[k * NB + j], uj = (s + j) * n;
+      if (b !== 0) for (let c = c0; c < n; c++) F[rk + c] -= b * F[uj + c];
+    }
+    if (c0 >= n) continue;
+    const tp = _householder(F, rk + c0, 1, n - c0);
+    taup[k] = tp;
+    e[k] = F[rk + c0];
+    F[rk + c0] = 1;
+    // X[:, i] = τp (A u - V (Yᵀu) - X (U u)) over rows c0…, with the stale trailing A
+    for (let j = 0; j <= i; j++) {
+      let a = 0;
+      const yj = j * n;
+      for (let c = c0; c < n; c++) a += Yt[yj + c] * F[rk + c];
+      t1[j] = a;
+    }
+    for (let j = 0; j < i; j++) {
+      let b = 0;
+      const uj = (s + j) * n;
+      for (let c = c0; c < n; c++) b += F[uj + c] * F[rk + c];
+      t2[j] = b;
+    }
+    if (wasm) wasmAu(wasm, n, c0, m, c0, rk, X, NB, i);
+    else _setAu(F, n, c0, m, c0, rk, X, NB, i);
+    for (let r = c0; r < m; r++) {
+      const fr = r * n + s, xr = r * NB;
+      let a = X[xr + i];
+      for (let j = 0; j <= i; j++) a -= F[fr + j] * t1[j];
+      for (let j = 0; j < i; j++) a -= X[xr + j] * t2[j];
+      X[xr + i] = tp * a;
+    }
+  }
+  // trailing update A ← A - [V X] [Yᵀ; U] as one product with inner dimension 2·NB
+  const r0 = s + NB, mt = m - r0, nt = n - r0;
+  if (mt <= 0 || nt <= 0) return;
+  const L = new Float64Array(mt * 2 * NB), R = new Float64Array(2 * NB * nt);
+  for (let r = 0; r < mt; r++) {
+    L.set(F.subarray((r0 + r) * n + s, (r0 + r) * n + s + NB), r * 2 * NB);
+    L.set(X.subarray((r0 + r) * NB, (r0 + r + 1) * NB), r * 2 * NB + NB);
+  }
+  for (let j = 0; j < NB; j++) {
+    R.set(Yt.subarray(j * n + r0, (j + 1) * n), j * nt);
+    R.set(F.subarray((s + j) * n + r0, (s + j + 1) * n), (NB + j) * nt);
+  }
+  _gemm(mt, nt, 2 * NB, -1, L, 0, 2 * NB, 1, R, 0, nt, F, r0 * n + r0, n);
+}
+
+/**
+ * out[out0 + c] += Σ_{r0 ≤ r < r1} F[r, vc] · F[r, c] for c0 ≤ c < n: Aᵀv with v stored in column
+ * vc. Four rows per pass over `out`, so each of its entries is loaded and stored a quarter as often.
+ */
+function _addAtv(F: Float64Array, n: number, r0: number, r1: number, vc: number, c0: number, out: Float64Array, out0: number): void {
+  let r = r0;
+  for (; r + 3 < r1; r += 4) {
+    const f0 = r * n, f1 = f0 + n, f2 = f1 + n, f3 = f2 + n;
+    const v0 = F[f0 + vc], v1 = F[f1 + vc], v2 = F[f2 + vc], v3 = F[f3 + vc];
+    for (let c = c0; c < n; c++) out[out0 + c] += v0 * F[f0 + c] + v1 * F[f1 + c] + v2 * F[f2 + c] + v3 * F[f3 + c];
+  }
+  for (; r < r1; r++) {
+    const f0 = r * n, v0 = F[f0 + vc];
+    if (v0 !== 0) for (let c = c0; c < n; c++) out[out0 + c] += v0 * F[f0 + c];
+  }
+}
+
+/**
+ * X[r, col] = Σ_{c0 ≤ c < n} F[r, c] · F[ur, c] for r0 ≤ r < r1: Au with u stored in row ur. Four
+ * rows share each load of u and keep four independent sums (one sum would wait on add latency).
+ */
+function _setAu(F: Float64Array, n: number, r0: number, r1: number, c0: number, ur: number, X: Float64Array, ldx: number, col: number): void {
+  let r = r0;
+  for (; r + 3 < r1; r += 4) {
+    const f0 = r * n, f1 = f0 + n, f2 = f1 + n, f3 = f2 + n;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (let c = c0; c < n; c++) {
+      const u = F[ur + c];
+      a0 += F[f0 + c] * u;
+      a1 += F[f1 + c] * u;
+      a2 += F[f2 + c] * u;
+      a3 += F[f3 + c] * u;
+    }
+    X[r * ldx + col] = a0;
+    X[(r + 1) * ldx + col] = a1;
+    X[(r + 2) * ldx + col] = a2;
+    X[(r + 3) * ldx + col] = a3;
+  }
+  for (; r < r1; r++) {
+    const f0 = r * n;
+    let a = 0;
+    for (let c = c0; c < n; c++) a += F[f0 + c] * F[ur + c];
+    X[r * ldx + col] = a;
+  }
+}
+
+/** _addAtv on the resident copy: the kernel takes whole groups of 4 rows and 2 columns, JavaScript the rest. */
+function wasmAtv(w: Resident, n: number, r0: number, r1: number, vc: number, c0: number, out: Float64Array, out0: number): void {
+  const { K, H, F, base } = w;
+  const rows = r1 - r0, len = n - c0;
+  const rows4 = rows & ~3, len2 = len & ~1;
+  for (let t = 0; t < rows; t++) H[w.v + t] = F[(r0 + t) * n + vc];
+  H.fill(0, w.y, w.y + len);
+  K.atv(8 * (base + r0 * n + c0), 8 * n, rows4, 8 * w.v, 8 * w.y, len2);
+  if (len2 < len) {
+    let a = 0;
+    for (let t = 0; t < rows4; t++) a += H[w.v + t] * F[(r0 + t) * n + n - 1];
+    H[w.y + len - 1] = a;
+  }
+  for (let c = 0; c < len; c++) out[out0 + c0 + c] += H[w.y + c];
+  _addAtv(F, n, r0 + rows4, r1, vc, c0, out, out0);
+}
+
+/** _setAu on the resident copy: the kernel takes whole groups of 4 rows and 2 columns, JavaScript the rest. */
+function wasmAu(w: Resident, n: number, r0: number, r1: number, c0: number, ur: number, X: Float64Array, ldx: number, col: number): void {
+  const { K, H, F, base } = w;
+  const rows = r1 - r0, len = n - c0;
+  const rows4 = rows & ~3, len2 = len & ~1;
+  K.av(8 * (base + r0 * n + c0), 8 * n, rows4, 8 * (base + ur + c0), 8 * w.v, len2);
+  const last = len2 < len ? F[ur + n - 1] : 0;
+  for (let t = 0; t < rows4; t++) X[(r0 + t) * ldx + col] = H[w.v + t] + last * F[(r0 + t) * n + n - 1];
+  _setAu(F, n, r0 + rows4, r1, c0, ur, X, ldx, col);
+}
+
+/**
+ * Steps s … n-1 one at a time: two passes over the trailing rows per step, one accumulating
+ * w = vᵀA, the other doing everything else to a row while it is in cache.
+ */
+function unblocked(F: Float64Array, m: number, n: number, s: number, d: Float64Array, e: Float64Array, tauq: Float64Array, taup: Float64Array): void {
   const w = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
+  for (let k = s; k < n; k++) {
     const tq = _householder(F, k * n + k, n, m - k);
     tauq[k] = tq;
     d[k] = F[k * n + k];
@@ -58,17 +287,11 @@ export function _bidiagonalize(F: Float64Array, m: number, n: number): Bidiagona
         if (v !== 0) for (let c = c0; c < n; c++) F[r + c] -= v * w[c];
       }
       if (tp === 0) continue;
-      let s = F[r + c0];
-      for (let c = c0 + 1; c < n; c++) s += F[r + c] * F[u1 + c - c0];
-      s *= tp;
-      F[r + c0] -= s;
-      for (let c = c0 + 1; c < n; c++) F[r + c] -= s * F[u1 + c - c0];
+      let sum = F[r + c0];
+      for (let c = c0 + 1; c < n; c++) sum += F[r + c] * F[u1 + c - c0];
+      sum *= tp;
+      F[r + c0] -= sum;
+      for (let c = c0 + 1; c < n; c++) F[r + c] -= sum * F[u1 + c - c0];
     }
   }
-  return {
-    d,
-    e,
-    left: { data: F, off: 0, ps: 1, is: n, shift: 0, L: m, count: n, tau: tauq },
-    right: { data: F, off: 0, ps: n, is: 1, shift: 1, L: n, count: Math.max(0, n - 1), tau: taup },
-  };
 }

@@ -19,7 +19,7 @@ export interface Reflectors {
   tau: Float64Array;
 }
 
-const NB = 32; // reflectors per block: large enough for the products to run at matmul speed
+const NB = 64; // reflectors per block: large enough for the products to run at matmul speed
 
 /**
  * X ← Q X (or Qᵀ X when `transpose`), X being L × ncols row-major at xOff with row stride ldx.
@@ -32,7 +32,7 @@ export function _applyReflectors(H: Reflectors, X: Float64Array, xOff: number, l
   const nblocks = Math.ceil(H.count / NB);
   const Yt = new Float64Array(NB * H.L);
   const T = new Float64Array(NB * NB);
-  const W = new Float64Array(NB * ncols);
+  const W = new Float64Array(NB * ncols), TW = new Float64Array(NB * ncols);
   for (let s = 0; s < nblocks; s++) {
     const blk = transpose ? s : nblocks - 1 - s;
     const p0 = blk * NB;
@@ -43,34 +43,10 @@ export function _applyReflectors(H: Reflectors, X: Float64Array, xOff: number, l
     fillBlock(H, p0, b, len, Yt, T);
     W.fill(0, 0, b * ncols);
     _gemm(b, ncols, len, 1, Yt, 0, len, 1, X, xOff + r0 * ldx, ldx, W, 0, ncols); // W = Yᵀ X
-    if (transpose) {
-      // W ← Tᵀ W, bottom row first so each row still reads unmodified rows above it
-      for (let q = b - 1; q >= 0; q--) {
-        const wq = q * ncols;
-        const tqq = T[q * NB + q];
-        for (let j = 0; j < ncols; j++) W[wq + j] *= tqq;
-        for (let r = 0; r < q; r++) {
-          const t = T[r * NB + q];
-          if (t === 0) continue;
-          const wr = r * ncols;
-          for (let j = 0; j < ncols; j++) W[wq + j] += t * W[wr + j];
-        }
-      }
-    } else {
-      // W ← T W, top row first (T is upper triangular)
-      for (let q = 0; q < b; q++) {
-        const wq = q * ncols;
-        const tqq = T[q * NB + q];
-        for (let j = 0; j < ncols; j++) W[wq + j] *= tqq;
-        for (let r = q + 1; r < b; r++) {
-          const t = T[q * NB + r];
-          if (t === 0) continue;
-          const wr = r * ncols;
-          for (let j = 0; j < ncols; j++) W[wq + j] += t * W[wr + j];
-        }
-      }
-    }
-    _gemm(len, ncols, b, -1, Yt, 0, 1, len, W, 0, ncols, X, xOff + r0 * ldx, ldx); // X -= Y W
+    TW.fill(0, 0, b * ncols);
+    // T W, or Tᵀ W for Qᵀ (T is upper triangular; its zeros cost little next to Yᵀ X)
+    _gemm(b, ncols, b, 1, T, 0, transpose ? 1 : NB, transpose ? NB : 1, W, 0, ncols, TW, 0, ncols);
+    _gemm(len, ncols, b, -1, Yt, 0, 1, len, TW, 0, ncols, X, xOff + r0 * ldx, ldx); // X -= Y T W
   }
 }
 
@@ -94,16 +70,25 @@ function fillBlock(H: Reflectors, p0: number, b: number, len: number, Yt: Float6
     T[q * NB + q] = tau;
     if (tau === 0) continue;
     const rq = q * len;
-    for (let r = 0; r < q; r++) {
-      const rr = r * len;
-      let s = 0;
-      for (let i = q; i < len; i++) s += Yt[rr + i] * Yt[rq + i];
-      t[r] = s;
-    }
+    for (let r = 0; r < q; r++) t[r] = dot(Yt, r * len + q, rq + q, len - q);
     for (let r = 0; r < q; r++) {
       let s = 0;
       for (let c = r; c < q; c++) s += T[r * NB + c] * t[c];
       T[r * NB + q] = -tau * s;
     }
   }
+}
+
+/** x[a…a+len) · x[b…b+len) with four partial sums, so the adds do not wait on each other. */
+function dot(x: Float64Array, a: number, b: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 3 < len; i += 4) {
+    s0 += x[a + i] * x[b + i];
+    s1 += x[a + i + 1] * x[b + i + 1];
+    s2 += x[a + i + 2] * x[b + i + 2];
+    s3 += x[a + i + 3] * x[b + i + 3];
+  }
+  for (; i < len; i++) s0 += x[a + i] * x[b + i];
+  return (s0 + s1) + (s2 + s3);
 }

@@ -12,16 +12,22 @@ export const MR = 2, NR = 8;
 
 export interface Kernels {
   /**
-   * C[i, j] += Σ_p A[i, p] Bpacked(p, j) for rows i < mp (a multiple of MR) and ns strips of NR
-   * columns. Pointers and strides are in bytes. A is row-major from pA (lda), C from pC (ldc); the
-   * packed B holds strip s at pB + s·kc·NR·8, row p of the strip at + p·NR·8 (NR contiguous values).
+   * C[i, j] += Σ_{p < kc} A[i, p] B[p, j] for rows i < mp (a multiple of MR) and ns strips of NR
+   * columns. Addresses and strides are in bytes: A row-major from pA with row stride lda, C from
+   * pC with row stride ldc, and B's entry (p, j) of strip s at pB + s·bStrip + p·bRow + 8·(j mod NR).
    */
-  panel(pA: number, lda: number, pB: number, pC: number, ldc: number, mp: number, ns: number, kc: number): void;
+  panel(pA: number, lda: number, pB: number, pC: number, ldc: number, mp: number, ns: number, kc: number, bRow: number, bStrip: number): void;
+  /** out[c] += Σ_{r < rows} v[r] F[r, c] for c < len (rows a multiple of 4, len even): Aᵀv. */
+  atv(pF: number, ldf: number, rows: number, pv: number, pout: number, len: number): void;
+  /** x[r] = Σ_{c < len} F[r, c] u[c] for r < rows (rows a multiple of 4, len even): Au. */
+  av(pF: number, ldf: number, rows: number, pu: number, px: number, len: number): void;
 }
 
 let instance: Kernels | null | undefined;
 let memory: WebAssembly.Memory | undefined;
 let enabled = true;
+let top = 0; // doubles in use, for _heapAlloc's stack discipline
+let view: Float64Array | undefined;
 
 /** The kernels, or null where WebAssembly SIMD is unavailable (or switched off for tests). */
 export function _kernels(): Kernels | null {
@@ -36,20 +42,35 @@ export function _setWasmEnabled(on: boolean): void {
 }
 
 /**
- * A Float64Array view of the kernels' memory with at least `doubles` entries. Growing the
- * memory detaches earlier views, so take the view after every size request.
+ * Reserves `doubles` entries of the kernels' memory and returns their offset (in doubles).
+ * Reservations nest like a stack: release with _heapRelease(offset) in reverse order. Growing the
+ * memory detaches every earlier view, so a caller that keeps a view across calls that may
+ * allocate must reserve all it needs first.
  */
-export function _wasmHeap(doubles: number): Float64Array {
+export function _heapAlloc(doubles: number): number {
+  const off = top;
+  top += doubles + (doubles & 1); // keep 16-byte alignment for v128 loads
+  const need = top * 8;
   const mem = memory!;
-  const need = doubles * 8;
   if (mem.buffer.byteLength < need) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
-  return new Float64Array(mem.buffer);
+  return off;
+}
+
+export function _heapRelease(offset: number): void {
+  top = offset;
+}
+
+/** A Float64Array over all of the kernels' memory (re-made after the memory grew). */
+export function _heapView(): Float64Array {
+  const buf = memory!.buffer;
+  if (view === undefined || view.buffer !== buf) view = new Float64Array(buf);
+  return view;
 }
 
 function instantiate(): Kernels | null {
   try {
     if (typeof WebAssembly !== "object") return null;
-    const bytes = wasmModule([panelKernel()]);
+    const bytes = wasmModule([panelKernel(), atvKernel(), avKernel()]);
     if (!WebAssembly.validate(bytes)) return null;
     memory = new WebAssembly.Memory({ initial: 16 });
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
@@ -59,10 +80,10 @@ function instantiate(): Kernels | null {
   }
 }
 
-/** Builds `panel` (see Kernels). Locals are numbered after the 8 parameters. */
+/** Builds `panel` (see Kernels). Locals are numbered after the 10 parameters. */
 function panelKernel() {
-  const [pA, lda, pB, pC, ldc, mp, ns, kc] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const i = 8, s = 9, p = 10, b = 11, c = 12, aRow = 13, cRow = 14, a0 = 15; // a0 … a0+MR-1: row pointers into A
+  const [pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const i = 10, s = 11, p = 12, b = 13, c = 14, aRow = 15, cRow = 16, bs = 17, a0 = 18; // a0 … a0+MR-1: row pointers into A
   const NV = NR / 2;
   const acc = (r: number, h: number) => a0 + MR + r * NV + h; // v128 accumulators
   const bv = (h: number) => a0 + MR + MR * NV + h;
@@ -71,15 +92,15 @@ function panelKernel() {
   const e = (...xs: Bytes[]) => body.push(...xs);
   const rowAddr = (base: number, stride: number, r: number) => (r === 0 ? [op.localGet(base)] : [op.localGet(base), op.localGet(stride), op.i32Const(r), op.i32Mul, op.i32Add]);
   e(op.i32Const(0), op.localSet(i), op.localGet(pA), op.localSet(aRow), op.localGet(pC), op.localSet(cRow));
-  e(op.block, op.loop); // over row blocks
+  e(op.block, op.loop); // over blocks of MR rows
   e(op.localGet(i), op.localGet(mp), op.i32GeS, op.brIf(1));
-  e(op.i32Const(0), op.localSet(s), op.localGet(pB), op.localSet(b), op.localGet(cRow), op.localSet(c));
+  e(op.i32Const(0), op.localSet(s), op.localGet(pB), op.localSet(bs), op.localGet(cRow), op.localSet(c));
   e(op.block, op.loop); // over strips of NR columns
   e(op.localGet(s), op.localGet(ns), op.i32GeS, op.brIf(1));
   for (let r = 0; r < MR; r++) for (let h = 0; h < NV; h++) e(...rowAddr(c, ldc, r), op.v128Load(16 * h), op.localSet(acc(r, h)));
   for (let r = 0; r < MR; r++) e(...rowAddr(aRow, lda, r), op.localSet(a0 + r));
-  e(op.i32Const(0), op.localSet(p));
-  e(op.block, op.loop); // over p: one rank-1 update of the MR × NR block
+  e(op.localGet(bs), op.localSet(b), op.i32Const(0), op.localSet(p));
+  e(op.block, op.loop); // over p: one rank-1 update of the MR × NR block held in registers
   e(op.localGet(p), op.localGet(kc), op.i32GeS, op.brIf(1));
   for (let h = 0; h < NV; h++) e(op.localGet(b), op.v128Load(16 * h), op.localSet(bv(h)));
   for (let r = 0; r < MR; r++) {
@@ -87,18 +108,81 @@ function panelKernel() {
     for (let h = 0; h < NV; h++) e(op.localGet(acc(r, h)), op.localGet(av), op.localGet(bv(h)), op.f64x2Mul, op.f64x2Add, op.localSet(acc(r, h)));
   }
   for (let r = 0; r < MR; r++) e(op.localGet(a0 + r), op.i32Const(8), op.i32Add, op.localSet(a0 + r));
-  e(op.localGet(b), op.i32Const(8 * NR), op.i32Add, op.localSet(b));
+  e(op.localGet(b), op.localGet(bRow), op.i32Add, op.localSet(b));
   e(op.localGet(p), op.i32Const(1), op.i32Add, op.localSet(p));
   e(op.br(0), op.end, op.end);
   for (let r = 0; r < MR; r++) for (let h = 0; h < NV; h++) e(...rowAddr(c, ldc, r), op.localGet(acc(r, h)), op.v128Store(16 * h));
   e(op.localGet(c), op.i32Const(8 * NR), op.i32Add, op.localSet(c));
+  e(op.localGet(bs), op.localGet(bStrip), op.i32Add, op.localSet(bs));
   e(op.localGet(s), op.i32Const(1), op.i32Add, op.localSet(s));
   e(op.br(0), op.end, op.end);
   e(op.localGet(aRow), op.localGet(lda), op.i32Const(MR), op.i32Mul, op.i32Add, op.localSet(aRow));
   e(op.localGet(cRow), op.localGet(ldc), op.i32Const(MR), op.i32Mul, op.i32Add, op.localSet(cRow));
   e(op.localGet(i), op.i32Const(MR), op.i32Add, op.localSet(i));
   e(op.br(0), op.end, op.end);
-  const locals = [...Array(7 + MR).fill(I32), ...Array(MR * NV + NV + 1).fill(V128)];
-  return { name: "panel", params: Array(8).fill(I32), locals, body };
+  const locals = [...Array(8 + MR).fill(I32), ...Array(MR * NV + NV + 1).fill(V128)];
+  return { name: "panel", params: Array(10).fill(I32), locals, body };
 }
 
+/** Builds `atv`: four rows of F per pass, two columns per f64x2. */
+function atvKernel() {
+  const [pF, ldf, rows, pv, pout, len] = [0, 1, 2, 3, 4, 5];
+  const r = 6, f0 = 7, o = 11, end = 12; // f0 … f0+3: row pointers
+  const v0 = 13, acc = 17; // v128: v0 … v0+3 splatted coefficients, acc
+  const body: Bytes[] = [];
+  const e = (...xs: Bytes[]) => body.push(...xs);
+  e(op.i32Const(0), op.localSet(r));
+  e(op.block, op.loop);
+  e(op.localGet(r), op.localGet(rows), op.i32GeS, op.brIf(1));
+  for (let q = 0; q < 4; q++) {
+    e(op.localGet(pF), op.localGet(r), op.i32Const(q), op.i32Add, op.localGet(ldf), op.i32Mul, op.i32Add, op.localSet(f0 + q));
+    e(op.localGet(pv), op.localGet(r), op.i32Const(q), op.i32Add, op.i32Const(8), op.i32Mul, op.i32Add, op.v128Load64Splat(0), op.localSet(v0 + q));
+  }
+  e(op.localGet(pout), op.localSet(o), op.localGet(pout), op.localGet(len), op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(end));
+  e(op.block, op.loop);
+  e(op.localGet(o), op.localGet(end), op.i32GeS, op.brIf(1));
+  e(op.localGet(o), op.v128Load(0), op.localSet(acc));
+  for (let q = 0; q < 4; q++) {
+    e(op.localGet(acc), op.localGet(v0 + q), op.localGet(f0 + q), op.v128Load(0), op.f64x2Mul, op.f64x2Add, op.localSet(acc));
+    e(op.localGet(f0 + q), op.i32Const(16), op.i32Add, op.localSet(f0 + q));
+  }
+  e(op.localGet(o), op.localGet(acc), op.v128Store(0));
+  e(op.localGet(o), op.i32Const(16), op.i32Add, op.localSet(o));
+  e(op.br(0), op.end, op.end);
+  e(op.localGet(r), op.i32Const(4), op.i32Add, op.localSet(r));
+  e(op.br(0), op.end, op.end);
+  return { name: "atv", params: Array(6).fill(I32), locals: [...Array(7).fill(I32), ...Array(5).fill(V128)], body };
+}
+
+/** Builds `av`: four rows of F per pass, each with its own f64x2 partial sums. */
+function avKernel() {
+  const [pF, ldf, rows, pu, px, len] = [0, 1, 2, 3, 4, 5];
+  const r = 6, f0 = 7, uPtr = 11, end = 12;
+  const a0 = 13, u = 17; // v128: a0 … a0+3 partial sums, u
+  const body: Bytes[] = [];
+  const e = (...xs: Bytes[]) => body.push(...xs);
+  e(op.i32Const(0), op.localSet(r));
+  e(op.block, op.loop);
+  e(op.localGet(r), op.localGet(rows), op.i32GeS, op.brIf(1));
+  for (let q = 0; q < 4; q++) {
+    e(op.localGet(pF), op.localGet(r), op.i32Const(q), op.i32Add, op.localGet(ldf), op.i32Mul, op.i32Add, op.localSet(f0 + q));
+    e(op.f64Const0(), op.f64x2Splat, op.localSet(a0 + q));
+  }
+  e(op.localGet(pu), op.localSet(uPtr), op.localGet(pu), op.localGet(len), op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(end));
+  e(op.block, op.loop);
+  e(op.localGet(uPtr), op.localGet(end), op.i32GeS, op.brIf(1));
+  e(op.localGet(uPtr), op.v128Load(0), op.localSet(u));
+  for (let q = 0; q < 4; q++) {
+    e(op.localGet(a0 + q), op.localGet(f0 + q), op.v128Load(0), op.localGet(u), op.f64x2Mul, op.f64x2Add, op.localSet(a0 + q));
+    e(op.localGet(f0 + q), op.i32Const(16), op.i32Add, op.localSet(f0 + q));
+  }
+  e(op.localGet(uPtr), op.i32Const(16), op.i32Add, op.localSet(uPtr));
+  e(op.br(0), op.end, op.end);
+  for (let q = 0; q < 4; q++) {
+    e(op.localGet(px), op.localGet(r), op.i32Const(q), op.i32Add, op.i32Const(8), op.i32Mul, op.i32Add);
+    e(op.localGet(a0 + q), op.f64x2ExtractLane(0), op.localGet(a0 + q), op.f64x2ExtractLane(1), op.f64Add, op.f64Store(0));
+  }
+  e(op.localGet(r), op.i32Const(4), op.i32Add, op.localSet(r));
+  e(op.br(0), op.end, op.end);
+  return { name: "av", params: Array(6).fill(I32), locals: [...Array(7).fill(I32), ...Array(5).fill(V128)], body };
+}

@@ -1,0 +1,93 @@
+/**
+ * Thin SVD of n × n Gaussian matrices, lowrank-lab's `svd` against numpy.linalg.svd
+ * (full_matrices=False, LAPACK gesdd) on the same machine in the same run: best of a few runs
+ * each, after one warm-up call (so V8 has compiled the hot loops and numpy has loaded LAPACK).
+ * The matrices are seeded Gaussians of the same sizes on both sides, not bit-identical copies;
+ * the time of gesdd and of our divide-and-conquer hardly depends on the entries.
+ *
+ * Run directly: `npm run build && node dist/bench/svd.js`, or through `npm run bench`.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { rng } from "../src/compute/rng.js";
+import { randomMatrix, svd } from "../src/linalg/index.js";
+
+export interface SvdBenchRow {
+  name: string;
+  oursMs: number;
+  numpyMs?: number;
+  /** oursMs / numpyMs: below 1 means lowrank-lab is faster. */
+  ratio?: number;
+}
+
+export interface SvdBenchOptions {
+  /** Matrix sizes n (n × n); default [256, 1024]. */
+  sizes?: number[];
+  /** Timed runs per size, the best counts; default 5 below n = 512, else 3. */
+  repeats?: (n: number) => number;
+  /** Where to print notes (numpy missing, …); default stderr. */
+  log?: (line: string) => void;
+}
+
+/** Times both sides and returns one row per size; numpyMs and ratio are absent without numpy. */
+export async function benchSvd(options: SvdBenchOptions = {}): Promise<SvdBenchRow[]> {
+  const sizes = options.sizes ?? [256, 1024];
+  const repeats = options.repeats ?? ((n: number) => (n < 512 ? 5 : 3));
+  const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
+  const rows: SvdBenchRow[] = sizes.map((n) => ({ name: `svd ${n}×${n} (thin, U S V)`, oursMs: timeOurs(n, repeats(n)) }));
+  const numpy = timeNumpy(sizes, Math.max(...sizes.map(repeats)));
+  if ("error" in numpy) {
+    log(`bench svd: no numpy comparison (${numpy.error})`);
+    return rows;
+  }
+  for (const [i, n] of sizes.entries()) {
+    const ms = numpy.ms[String(n)];
+    if (ms === undefined) continue;
+    rows[i].numpyMs = ms;
+    rows[i].ratio = rows[i].oursMs / ms;
+  }
+  return rows;
+}
+
+function timeOurs(n: number, repeats: number): number {
+  const A = randomMatrix(n, n, rng(n));
+  svd(A); // warm-up: let V8 optimise the kernels first, as numpy's LAPACK is compiled ahead of time
+  let best = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    const t = performance.now();
+    svd(A);
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+function timeNumpy(sizes: number[], repeats: number): { ms: Record<string, number> } | { error: string } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // bench/svd.ts sits beside the script; dist/bench/svd.js two levels below the package root
+  const script = [resolve(here, "svd_numpy.py"), resolve(here, "../../bench/svd_numpy.py")].find((p) => existsSync(p));
+  if (!script) return { error: "bench/svd_numpy.py not found" };
+  const run = spawnSync("python3", [script, sizes.join(","), String(repeats)], { encoding: "utf8", timeout: 600_000 });
+  if (run.error) return { error: `python3 could not start: ${run.error.message}` };
+  if (run.status !== 0) return { error: `python3 exited with ${run.status}: ${run.stderr.trim().split("\n").pop()}` };
+  try {
+    return JSON.parse(run.stdout) as { ms: Record<string, number> } | { error: string };
+  } catch {
+    return { error: `unreadable output from svd_numpy.py: ${run.stdout.slice(0, 200)}` };
+  }
+}
+
+/** The table `node dist/bench/svd.js` prints. */
+export function formatSvdBench(rows: SvdBenchRow[]): string {
+  const fmt = (x: number | undefined, digits = 1) => (x === undefined ? "—" : x.toFixed(digits));
+  const lines = [`${"benchmark".padEnd(30)}${"ours ms".padStart(10)}${"numpy ms".padStart(10)}${"ours/numpy".padStart(12)}`];
+  for (const r of rows) {
+    lines.push(`${r.name.padEnd(30)}${fmt(r.oursMs).padStart(10)}${fmt(r.numpyMs).padStart(10)}${(r.ratio === undefined ? "—" : fmt(r.ratio, 2) + "×").padStart(12)}`);
+  }
+  return lines.join("\n");
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.stdout.write(formatSvdBench(await benchSvd()) + "\n");
+}
