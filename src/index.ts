@@ -42,5 +42,8 @@ export { Widget, DOMWidget, ValueWidget, Slider, Dropdown, Checkbox, Button, Out
 export { expandGrid, readPoint, pointPath } from "./sweep/index.js";
 
 // Advanced: parameter schemas, for building experiments of your own
+// arquero's table type, re-exported so a notebook cell can hold what `sweep` returns (tslab
+// emits declarations per cell, and needs a name for every inferred type).
+export type { ColumnTable } from "arquero";
 export { resolveParams, describeParams } from "./experiments/schema.js";
 export type { Schema, ParamSpec } from "./experiments/schema.js";

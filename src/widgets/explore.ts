@@ -197,7 +197,7 @@ function staticFigure({ spec, sliders, data }: ExplorePayload): string {
         marginRight: spec.fy ? 90 : 20,
         x: { type: spec.logX ? "log" : "linear", domain: spec.xDomain, label: spec.x },
         y: { type: spec.logY ? "log" : "linear", domain: spec.yDomain, label: spec.y, grid: true },
-        ...(spec.color ? { color: { type: "categorical", domain: spec.colorDomain, legend: true, label: spec.color } } : {}),
+        ...(spec.color ? { color: { type: "categorical", scheme: "tableau10", domain: spec.colorDomain, legend: true, label: spec.color } } : {}),
         ...(spec.fy ? { fy: { domain: spec.fyDomain, label: spec.fy } } : {}),
         marks,
       } as Plot.PlotOptions,

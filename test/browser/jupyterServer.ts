@@ -46,7 +46,8 @@ async function waitReady(url: string, token: string, child: ChildProcess, output
   throw new Error(`the Jupyter server did not answer within ${timeoutMs} ms:\n${output()}`);
 }
 
-export async function startJupyterServer(): Promise<JupyterServer> {
+/** `allowOrigin`: a page origin allowed to call the API and open kernel websockets (CORS). */
+export async function startJupyterServer(options: { allowOrigin?: string } = {}): Promise<JupyterServer> {
   const home = mkdtempSync(join(tmpdir(), "lowrank-jupyter-"));
   const prefix = join(home, "prefix");
   await installKernel({ prefix });
@@ -63,7 +64,12 @@ export async function startJupyterServer(): Promise<JupyterServer> {
   };
   const child = spawn(
     "/usr/bin/python3",
-    ["-m", "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--NotebookApp.token=${token}`, `--notebook-dir=${home}`],
+    [
+      "-m", "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--NotebookApp.token=${token}`, `--notebook-dir=${home}`,
+      ...(options.allowOrigin ? [`--NotebookApp.allow_origin=${options.allowOrigin}`] : []),
+      // CI containers often run as root, which the server refuses without this.
+      ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+    ],
     { env, cwd: home, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";

@@ -6,7 +6,8 @@
  * Bundled by esbuild for the test; `window.lowrank` is what the test drives.
  */
 import * as base from "@jupyter-widgets/base";
-import { HTMLManager } from "@jupyter-widgets/html-manager";
+// The manager module alone: the package index also pulls in the webpack-only embed helpers.
+import { HTMLManager } from "@jupyter-widgets/html-manager/lib/htmlmanager.js";
 import { KernelManager, ServerConnection, type Kernel, type KernelMessage } from "@jupyterlab/services";
 
 const WIDGET_MIME = "application/vnd.jupyter.widget-view+json";
@@ -82,6 +83,7 @@ async function run(code: string, target = "out"): Promise<CellResult> {
         result.widgets.push(view.model_id);
         const el = document.createElement("div");
         el.className = "cell-output";
+        el.style.padding = "12px 8px";
         host.append(el);
         shown.push(manager!.show(view.model_id, el));
       } else if (content.data?.["text/plain"]) result.texts.push(String(content.data["text/plain"]));
