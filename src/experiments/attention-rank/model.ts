@@ -103,35 +103,31 @@ function kernelized(fq: tf.Tensor4D, fk: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor
   return tf.matMul(fq, kv).div(z.add(1e-6));
 }
 
-/**
- * The shifts of a size × size depthwise convolution on `grid`, stacked: [size²·N, N], row
- * t·N + i selects the token at offset t of token i (zero outside the grid).
- */
-function shiftStack(grid: Grid, size: number): Float32Array {
+/** The size² shift matrices of a depthwise convolution on `grid`, flattened: [size², N·N]; S_t[i, j] = 1 when j is tap t of i. */
+function shiftMatrices(grid: Grid, size: number): tf.Tensor2D {
   const N = grid.h * grid.w, r = (size - 1) / 2;
-  const T = new Float32Array(size * size * N * N);
+  const S = new Float32Array(size * size * N * N);
   for (let ty = 0; ty < size; ty++) {
     for (let tx = 0; tx < size; tx++) {
-      const t = ty * size + tx;
       for (let i = 0; i < N; i++) {
         const y = Math.floor(i / grid.w) + ty - r, x = (i % grid.w) + tx - r;
-        if (y >= 0 && y < grid.h && x >= 0 && x < grid.w) T[(t * N + i) * N + y * grid.w + x] = 1;
+        if (y >= 0 && y < grid.h && x >= 0 && x < grid.w) S[(ty * size + tx) * N * N + i * N + y * grid.w + x] = 1;
       }
     }
   }
-  return T;
+  return tf.tensor2d(S, [size * size, N * N]);
 }
 
 /**
- * LePE (a depthwise size × size convolution of v on the token grid) as one product with the
- * stacked shifts, then a per-channel weighted sum over the taps. tf.depthwiseConv2d would do,
- * but the wasm backend has no gradient kernels for it; this trains on every backend, in a few ops.
+ * LePE, a depthwise convolution of v on the token grid: channel c is multiplied by the banded
+ * N × N matrix M_c = Σ_t kernel[t, c] S_t. Built this way (one small product for all M_c, one
+ * batched product with v, 3-D transposes only) it trains on every backend: the wasm backend has
+ * no gradient kernels for tf.depthwiseConv2d, and its 5-D transposes are slow.
  */
-function lepe(v: tf.Tensor3D, shifts: tf.Tensor2D, kernel: tf.Tensor, taps: number): tf.Tensor3D {
+function lepe(v: tf.Tensor3D, S: tf.Tensor2D, kernel: tf.Tensor2D): tf.Tensor3D {
   const [B, N, C] = v.shape;
-  const cols = v.transpose([1, 0, 2]).reshape([N, B * C]);
-  const shifted = tf.matMul(shifts, cols).reshape([taps, N, B, C]);
-  return shifted.mul(kernel.reshape([taps, 1, 1, C])).sum(0).transpose([1, 0, 2]) as tf.Tensor3D;
+  const M = tf.matMul(kernel, S, true, false).reshape([C, N, N]); // [C, N, N]
+  return tf.matMul(M, v.transpose([2, 1, 0])).transpose([2, 1, 0]) as tf.Tensor3D; // [C, N, B] → [B, N, C]
 }
 
 /** Builds the model with weights drawn from `rng` (truncation-free N(0, 1/fan-in)). */
@@ -141,7 +137,7 @@ export function vit(config: VitConfig, rng: Rng): Vit {
   if (D % heads !== 0) throw new UsageError(`vit: width ${D} is not a multiple of heads ${heads}`);
   const g = 28 / p, N = g * g, d = D / heads, H = Math.round(mlpRatio * D);
   const grid = { h: g, w: g };
-  const shifts = tf.tensor2d(shiftStack(grid, lepeSize), [lepeSize * lepeSize * N, N]);
+  const S = shiftMatrices(grid, lepeSize);
   const params: Params = {
     embed: init(rng, [p * p, D], 1 / p),
     embedBias: constant([D], 0),
@@ -183,7 +179,7 @@ export function vit(config: VitConfig, rng: Rng): Vit {
     const alpha = tf.softmax(tf.matMul(fq.mean(2, true), fk, false, true).mul(1 / Math.sqrt(d))); // [B, h, 1, N]
     const fkAug = fk.mul(alpha.transpose([0, 1, 3, 2]).mul(N)) as tf.Tensor4D;
     const o = dense(x, params[`Wo${b}`]);
-    return merge(kernelized(fq, fkAug, v)).add(lepe(vFlat, shifts, params[`lepe${b}`], lepeSize * lepeSize)).mul(o) as tf.Tensor3D;
+    return merge(kernelized(fq, fkAug, v)).add(lepe(vFlat, S, params[`lepe${b}`] as tf.Tensor2D)).mul(o) as tf.Tensor3D;
   };
 
   const tokens = (images: tf.Tensor2D): tf.Tensor3D =>
@@ -243,7 +239,7 @@ export function vit(config: VitConfig, rng: Rng): Vit {
     parameterCount: () => Object.values(params).reduce((n, v) => n + v.size, 0),
     dispose: () => {
       Object.values(params).forEach((v) => v.dispose());
-      shifts.dispose();
+      S.dispose();
     },
   };
 }
