@@ -22,6 +22,12 @@ export * as linalg from "./linalg/index.js";
 export * as spectra from "./experiments/lora-spectra/spectra.js";
 export type { CompareOptions, LayerComparison, SpectralComparison } from "./experiments/lora-spectra/spectra.js";
 
+// Softmax, linear (φ = ELU + 1) and rank-augmented linear attention (RALA, Fan et al. arXiv:2411.07635)
+// on one head in Float64, with rank measures: lab.attention.attend("rala", X, weights).out,
+// lab.attention.rankProfile(M) → { spectrum, numericalRank, effectiveRank, tol }
+export * as attention from "./experiments/attention-rank/attention.js";
+export type { AttentionKind, AttentionResult, HeadWeights, RankProfile } from "./experiments/attention-rank/attention.js";
+
 // Figures: Observable Plot specs rendered to SVG, HTML and PNG
 export { figure } from "./plot/figure.js";
 export type { Figure, FigureSpec } from "./plot/figure.js";
