@@ -42,14 +42,14 @@ export type { SliderOptions, DropdownOptions, CheckboxOptions, ButtonOptions, Ou
 export type { ControlSpec, InteractOptions, ProgressOptions, ExploreOptions, Change } from "./widgets/index.js";
 export { sweep } from "./sweep/index.js";
 export type { SweepOptions, Grid } from "./sweep/index.js";
+// arquero's table type, re-exported so a notebook cell can hold what `sweep` returns (tslab
+// emits declarations per cell, and needs a name for every inferred type).
+export type { ColumnTable } from "arquero";
 
 // Advanced: widget classes, to subclass or check with instanceof, and the sweep cache
 export { Widget, DOMWidget, ValueWidget, Slider, Dropdown, Checkbox, Button, Output, Box, Interactive, ProgressBar, Explore } from "./widgets/index.js";
 export { expandGrid, readPoint, pointPath } from "./sweep/index.js";
 
 // Advanced: parameter schemas, for building experiments of your own
-// arquero's table type, re-exported so a notebook cell can hold what `sweep` returns (tslab
-// emits declarations per cell, and needs a name for every inferred type).
-export type { ColumnTable } from "arquero";
 export { resolveParams, describeParams } from "./experiments/schema.js";
 export type { Schema, ParamSpec } from "./experiments/schema.js";
