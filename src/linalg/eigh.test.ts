@@ -44,6 +44,14 @@ describe("eigh", () => {
     expect(orthogonalityError(z.vectors)).toBe(0);
   });
 
+  it("handles entries near the limits of the floating-point range", () => {
+    for (const size of [1e-300, 1e300]) {
+      const { values } = eigh([[2 * size, size], [size, 2 * size]]);
+      expect(values[0] / size).toBeCloseTo(3, 13);
+      expect(values[1] / size).toBeCloseTo(1, 13);
+    }
+  });
+
   it("rejects a non-symmetric matrix and names the asymmetry", () => {
     expect(() => eigh([[1, 2], [0, 1]])).toThrow(UsageError);
     expect(() => eigh([[1, 2], [0, 1]])).toThrow(/not symmetric: \|A\[0\]\[1\] - A\[1\]\[0\]\| = 2\.000e\+0/);

@@ -2,6 +2,7 @@ import { UsageError } from "../compute/usageError.js";
 import { _requireFinite, _toMatrix } from "./checks.js";
 import type { Matrix, MatrixLike } from "./matrix.js";
 import { _applyReflectors } from "./reflectors.js";
+import { _extremeScale } from "./scaling.js";
 import { _tridiagonalize } from "./tridiagonalize.js";
 
 /** Result of {@link eigh}: A = vectors · diag(values) · vectorsᵀ. */
@@ -31,6 +32,8 @@ export function eigh(A: MatrixLike): Eigh {
   if (X.cols !== n) throw new UsageError(`eigh: A is [${X.rows}, ${X.cols}]; it must be square (and symmetric)`);
   _requireFinite(X, "eigh", "A");
   const F = symmetrised(X);
+  const scale = _extremeScale(F);
+  if (scale !== 1) for (let i = 0; i < F.length; i++) F[i] *= scale;
   const T = _tridiagonalize(F, n);
   const d = T.d;
   const e = new Float64Array(n);
@@ -42,7 +45,7 @@ export function eigh(A: MatrixLike): Eigh {
   const values = new Float64Array(n);
   const V = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
-    values[j] = d[order[j]];
+    values[j] = d[order[j]] / scale;
     const src = order[j] * n;
     for (let i = 0; i < n; i++) V[i * n + j] = W[src + i];
   }

@@ -5,6 +5,8 @@
  * even for tiny singular values (Demmel & Veselić 1992, "Jacobi's method is more accurate than QR").
  */
 
+import { _powerOfTwoScale } from "./scaling.js";
+
 const EPS = 2 ** -52;
 const MAX_SWEEPS = 60;
 const NEGLIGIBLE = 2 ** -1000; // a row this short carries no direction; its vector is completed instead
@@ -23,6 +25,10 @@ export interface JacobiResult {
  */
 export function _jacobiRows(Y: Float64Array, p: number, q: number, full: boolean): JacobiResult {
   const W = Float64Array.from(Y.subarray(0, p * q));
+  // Squared norms of rows of size ~1e-170 underflow to zero, and of ~1e+170 overflow: work on
+  // Y scaled by a power of two (exact) that brings its largest entry near 1.
+  const scale = _powerOfTwoScale(W);
+  if (scale !== 1) for (let i = 0; i < W.length; i++) W[i] *= scale;
   const Jt = new Float64Array(p * p);
   for (let i = 0; i < p; i++) Jt[i * p + i] = 1;
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
@@ -63,7 +69,7 @@ export function _jacobiRows(Y: Float64Array, p: number, q: number, full: boolean
   const filled = new Uint8Array(nv);
   for (let r = 0; r < p; r++) {
     const i = order[r];
-    s[r] = norms[i];
+    s[r] = norms[i] / scale;
     for (let t = 0; t < p; t++) U[t * p + r] = Jt[i * p + t]; // Y = Jtᵀ W, so U's columns are Jt's rows
     if (norms[i] > NEGLIGIBLE) {
       const inv = 1 / norms[i];

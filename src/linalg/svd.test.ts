@@ -85,6 +85,15 @@ describe("svd", () => {
     expectGoodSvd(withSpectrum(60, 300, s, 10), s); // wide
   });
 
+  it("scales inputs near the limits of the floating-point range", () => {
+    for (const size of [1e-300, 1e300]) {
+      const s = range(40, (i) => size * (1 + i));
+      const A = withSpectrum(50, 40, s, 13);
+      const { S } = svd(A);
+      for (let i = 0; i < 40; i++) expect(Math.abs(S[i] - s[39 - i]) / s[39]).toBeLessThan(1e-12);
+    }
+  });
+
   it("finds the single direction of a rank-one matrix", () => {
     const s = range(80, (i) => (i === 0 ? 5 : 0));
     expectGoodSvd(withSpectrum(100, 80, s, 11), s);

@@ -5,6 +5,7 @@ import { _jacobiRows } from "./jacobiSvd.js";
 import type { Matrix, MatrixLike } from "./matrix.js";
 import { _qrFactor } from "./qr.js";
 import { _applyReflectors } from "./reflectors.js";
+import { _extremeScale } from "./scaling.js";
 
 /** Thin singular value decomposition A = U diag(S) Vᵀ of an m × n matrix, k = min(m, n). */
 export interface SVD {
@@ -34,52 +35,19 @@ export function svd(A: MatrixLike): SVD {
   const M = _toMatrix(A, "svd", "A");
   _requireFinite(M, "svd", "A");
   const { rows: m, cols: n } = M;
-  if (m >= n) return _svdTall(Float64Array.from(M.data), m, n);
-  // A wide A is the transpose of a tall one: Aᵀ = V S Uᵀ.
-  const T = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) T[j * m + i] = M.data[i * n + j];
-  const r = _svdTall(T, n, m);
-  return { U: r.V, S: r.S, V: r.U };
-}
-
-/** SVD of the row-major m × n array F with m ≥ n; F is overwritten. */
-export function _svdTall(F: Float64Array, m: number, n: number): SVD {
-  if (n === 0) return { U: { rows: m, cols: 0, data: new Float64Array(0) }, S: new Float64Array(0), V: { rows: 0, cols: 0, data: new Float64Array(0) } };
-  if (n <= LEAF) return jacobiTall(F, m, n);
-  if (m >= QR_FIRST * n) {
-    const H = _qrFactor(F, m, n); // A = Q [R; 0]
-    const R = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) R[i * n + j] = F[i * n + j];
-    const inner = _svdTall(R, n, n);
-    const U = new Float64Array(m * n);
-    U.set(inner.U.data);
-    _applyReflectors(H, U, 0, n, n, false); // U = Q [U_R; 0]
-    return { U: { rows: m, cols: n, data: U }, S: inner.S, V: inner.V };
+  const scale = _extremeScale(M.data);
+  let r: SVD;
+  if (m >= n) {
+    const F = Float64Array.from(M.data);
+    if (scale !== 1) for (let i = 0; i < F.length; i++) F[i] *= scale;
+    r = _svdTall(F, m, n);
+  } else {
+    // A wide A is the transpose of a tall one: Aᵀ = V S Uᵀ.
+    const T = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) T[j * m + i] = scale * M.data[i * n + j];
+    const t = _svdTall(T, n, m);
+    r = { U: t.V, S: t.S, V: t.U };
   }
-  const B = _bidiagonalize(F, m, n);
-  const { s, U: Ub, V: Vb } = _bidiagonalSvd(B.d, B.e, n);
-  const S = new Float64Array(n);
-  const U = new Float64Array(m * n), V = new Float64Array(n * n);
-  // The bidiagonal solver returns ascending values; reverse the columns for descending S.
-  for (let j = 0; j < n; j++) {
-    const src = n - 1 - j;
-    S[j] = s[src];
-    for (let i = 0; i < n; i++) {
-      U[i * n + j] = Ub[i * n + src];
-      V[i * n + j] = Vb[i * n + src];
-    }
-  }
-  _applyReflectors(B.left, U, 0, n, n, false);
-  _applyReflectors(B.right, V, 0, n, n, false);
-  return { U: { rows: m, cols: n, data: U }, S, V: { rows: n, cols: n, data: V } };
-}
-
-/** Few columns: Jacobi on the rows of Aᵀ (n × m), so Aᵀ = Jᵀ Σ Ŵ and A = Ŵᵀ Σ J. */
-function jacobiTall(F: Float64Array, m: number, n: number): SVD {
-  const Y = new Float64Array(n * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) Y[j * m + i] = F[i * n + j];
-  const { s, U: J, Vt: W } = _jacobiRows(Y, n, m, false);
-  const U = new Float64Array(m * n);
-  for (let r = 0; r < n; r++) for (let i = 0; i < m; i++) U[i * n + r] = W[r * m + i];
-  return { U: { rows: m, cols: n, data: U }, S: s, V: { rows: n, cols: n, data: J } };
+  if (scale !== 1) for (let i = 0; i < r.S.length; i++) r.S[i] /= scale;
+  return r;
 }
