@@ -51,3 +51,45 @@ export function svd(A: MatrixLike): SVD {
   if (scale !== 1) for (let i = 0; i < r.S.length; i++) r.S[i] /= scale;
   return r;
 }
+
+/** SVD of the row-major m × n array F with m ≥ n; F is overwritten. */
+export function _svdTall(F: Float64Array, m: number, n: number): SVD {
+  if (n === 0) return { U: { rows: m, cols: 0, data: new Float64Array(0) }, S: new Float64Array(0), V: { rows: 0, cols: 0, data: new Float64Array(0) } };
+  if (n <= LEAF) return jacobiTall(F, m, n);
+  if (m >= QR_FIRST * n) {
+    const H = _qrFactor(F, m, n); // A = Q [R; 0]
+    const R = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) R[i * n + j] = F[i * n + j];
+    const inner = _svdTall(R, n, n);
+    const U = new Float64Array(m * n);
+    U.set(inner.U.data);
+    _applyReflectors(H, U, 0, n, n, false); // U = Q [U_R; 0]
+    return { U: { rows: m, cols: n, data: U }, S: inner.S, V: inner.V };
+  }
+  const B = _bidiagonalize(F, m, n);
+  const { s, U: Ub, V: Vb } = _bidiagonalSvd(B.d, B.e, n);
+  const S = new Float64Array(n);
+  const U = new Float64Array(m * n), V = new Float64Array(n * n);
+  // The bidiagonal solver returns ascending values; reverse the columns for descending S.
+  for (let j = 0; j < n; j++) {
+    const src = n - 1 - j;
+    S[j] = s[src];
+    for (let i = 0; i < n; i++) {
+      U[i * n + j] = Ub[i * n + src];
+      V[i * n + j] = Vb[i * n + src];
+    }
+  }
+  _applyReflectors(B.left, U, 0, n, n, false);
+  _applyReflectors(B.right, V, 0, n, n, false);
+  return { U: { rows: m, cols: n, data: U }, S, V: { rows: n, cols: n, data: V } };
+}
+
+/** Few columns: Jacobi on the rows of Aᵀ (n × m), so Aᵀ = Jᵀ Σ Ŵ and A = Ŵᵀ Σ J. */
+function jacobiTall(F: Float64Array, m: number, n: number): SVD {
+  const Y = new Float64Array(n * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) Y[j * m + i] = F[i * n + j];
+  const { s, U: J, Vt: W } = _jacobiRows(Y, n, m, false);
+  const U = new Float64Array(m * n);
+  for (let r = 0; r < n; r++) for (let i = 0; i < m; i++) U[i * n + r] = W[r * m + i];
+  return { U: { rows: m, cols: n, data: U }, S: s, V: { rows: n, cols: n, data: J } };
+}
