@@ -1,9 +1,9 @@
 /**
  * The paper's claims (Li, Farkhoor, Liu & Yosinski 2018, arXiv:1804.08838), each checked on this
  * run's own numbers with the tolerance stated in its text. Noise enters through the standard
- * error of mean accuracies: the run-to-run sd at that d, floored by the binomial sd
- * √(a(1−a)/n_val) of an accuracy a measured on n_val digits (with one or two runs the sample
- * sd alone can be ≈0 by chance).
+ * error of a mean accuracy over n runs, σ/√n, where σ is the run-to-run sd pooled over every d
+ * (and projection) of the curves compared, since two runs alone estimate a spread badly, and
+ * floored by the binomial sd √(a(1−a)/n_val) of an accuracy a measured on n_val digits.
  */
 import type { Claim } from "../types.js";
 import type { Baseline } from "./dint.js";
@@ -26,16 +26,27 @@ const f3 = (x: number) => x.toFixed(3);
 
 interface Point { d: number; mean: number; se: number; n: number }
 
-function curve(r: IntrinsicDimensionResult, net: string, projection: string, nVal: number): Point[] {
-  const byD = new Map<number, number[]>();
-  for (const x of r.rows) if (x.net === net && x.projection === projection) byD.set(x.d, [...(byD.get(x.d) ?? []), x.valAcc]);
-  return [...byD.entries()].sort((a, b) => a[0] - b[0]).map(([d, acc]) => {
+/** Mean accuracy at each d of one or more curves, with standard errors from the pooled sd. */
+function curves(r: IntrinsicDimensionResult, net: string, projections: string[], nVal: number): Map<string, Point[]> {
+  const groups = projections.map((proj) => {
+    const byD = new Map<number, number[]>();
+    for (const x of r.rows) if (x.net === net && x.projection === proj) byD.set(x.d, [...(byD.get(x.d) ?? []), x.valAcc]);
+    return { proj, byD: [...byD.entries()].sort((a, b) => a[0] - b[0]) };
+  });
+  let ss = 0;
+  let df = 0;
+  for (const g of groups) for (const [, acc] of g.byD) {
+    const m = acc.reduce((s, a) => s + a, 0) / acc.length;
+    ss += acc.reduce((s, a) => s + (a - m) ** 2, 0);
+    df += acc.length - 1;
+  }
+  const pooled = df > 0 ? Math.sqrt(ss / df) : 0;
+  return new Map(groups.map((g) => [g.proj, g.byD.map(([d, acc]) => {
     const n = acc.length;
     const mean = acc.reduce((s, a) => s + a, 0) / n;
-    const sd = n > 1 ? Math.sqrt(acc.reduce((s, a) => s + (a - mean) ** 2, 0) / (n - 1)) : 0;
     const floor = Math.sqrt(Math.max(mean * (1 - mean), 0.01) / nVal);
-    return { d, mean, n, se: Math.max(sd, floor) / Math.sqrt(n) };
-  });
+    return { d, mean, n, se: Math.max(pooled, floor) / Math.sqrt(n) };
+  })]));
 }
 
 function dintOf(r: IntrinsicDimensionResult, net: string, definition: Baseline): DIntRow | undefined {
@@ -59,7 +70,7 @@ export function claims(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams)
     const evidence: string[] = [];
     let holds = true;
     for (const n of swept) {
-      const c = curve(r, n.key, p.projection, p.valSize);
+      const c = curves(r, n.key, [p.projection], p.valSize).get(p.projection)!;
       const drops = c.slice(1).map((b, k) => ({ a: c[k], b, tol: 2 * Math.hypot(c[k].se, b.se) })).filter(({ a, b, tol }) => b.mean < a.mean - tol);
       if (drops.length) holds = false;
       evidence.push(`${n.label}: ${c.map((x) => `d=${x.d} ${f3(x.mean)}`).join(", ")}` +
@@ -120,7 +131,7 @@ export function claims(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams)
 
   {
     const net = r.nets.find((n) => n.roles.includes("compare"))!;
-    const cs = Object.fromEntries((["dense", "sparse", "fastfood"] as const).map((k) => [k, curve(r, net.key, k, p.valSize)]));
+    const cs = Object.fromEntries(curves(r, net.key, ["dense", "sparse", "fastfood"], p.valSize));
     const evidence: string[] = [];
     let holds = true;
     for (const d of [...new Set(p.compareDims)].sort((a, b) => a - b)) {

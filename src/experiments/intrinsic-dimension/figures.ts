@@ -34,7 +34,7 @@ export function figures(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams
       `Vertical lines: d_int90 (absolute) measured here; grey dotted: the paper's (FC 750, LeNet 290). ` +
       `After Li et al. 2018 (arXiv:1804.08838), Figure 2, MNIST panels.`,
     plot: {
-      x: { type: "log", label: "subspace dimension d" },
+      x: { type: "log", label: "subspace dimension d", tickFormat: "~s" },
       y: { label: "validation accuracy", domain: [0, 1], grid: true },
       color: { legend: true, domain: labels },
       marks: [
@@ -53,7 +53,8 @@ export function figures(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams
   const widthRows = r.dint
     .filter((x) => r.nets.find((n) => n.key === x.net)?.roles.includes("width"))
     .map((x) => ({ ...x, value: x.interval.value, lo: x.interval.lo, hi: x.interval.hi, width: r.nets.find((n) => n.key === x.net)!.width }))
-    .filter((x) => Number.isFinite(x.value));
+    .filter((x) => Number.isFinite(x.value))
+    .sort((a, b) => a.D - b.D);
   const width = figure({
     id: "dint90-vs-width",
     title: "d_int90 of FC networks of different widths against their parameter count D",
@@ -62,8 +63,8 @@ export function figures(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams
       `Bars: bootstrap 95% interval over runs. The paper finds d_int90 nearly constant while D grows ` +
       `(Li et al. 2018, §3.1): extra parameters enlarge the solution set rather than the dimension needed.`,
     plot: {
-      x: { type: "log", label: "parameter count D" },
-      y: { type: "log", label: "d_int90", grid: true },
+      x: { type: "log", label: "parameter count D", tickFormat: "~s" },
+      y: { type: "log", label: "d_int90", grid: true, tickFormat: "~s" },
       color: { legend: true, domain: ["absolute", "relative"] },
       marks: [
         Plot.ruleX(widthRows.filter((x) => Number.isFinite(x.lo)), { x: "D", y1: "lo", y2: "hi", stroke: "definition" }),

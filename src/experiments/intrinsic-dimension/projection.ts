@@ -23,6 +23,15 @@ export interface Projection {
   bytes: number;
 }
 
+/** Fastfood's factors, exposed so tests can rebuild the matrix P stands for. */
+export interface FastfoodFactors {
+  L: number;
+  B: Float32Array;
+  Pi: Int32Array;
+  G: Float32Array;
+  scale: number;
+}
+
 /** P = I (d = D): direct training of every weight, the paper's baseline, through the same code. */
 export function identityProjection(D: number): Projection {
   return {
@@ -120,7 +129,7 @@ export function sparseProjection(D: number, d: number, rng: Rng): Projection {
  * B: random signs, Π: random permutation, G: Gaussian diagonal, H: Walsh–Hadamard. O(L log L)
  * per product and 3L numbers of memory: 3 MB for the FC net at any d.
  */
-export function fastfoodProjection(D: number, d: number, rng: Rng): Projection {
+export function fastfoodProjection(D: number, d: number, rng: Rng): Projection & { factors: FastfoodFactors } {
   if (d > D) throw new RangeError(`fastfood: d = ${d} exceeds D = ${D}`);
   const L = 2 ** Math.ceil(Math.log2(D));
   const B = new Float32Array(L);
@@ -134,6 +143,7 @@ export function fastfoodProjection(D: number, d: number, rng: Rng): Projection {
   const b = new Float32Array(L);
   return {
     kind: "fastfood", d, D, bytes: 4 * (B.length + Pi.length + G.length + a.length + b.length),
+    factors: { L, B, Pi, G, scale },
     apply(v, out) {
       a.fill(0);
       for (let i = 0; i < d; i++) a[i] = B[i] * v[i]; // B·pad(v)
