@@ -111,6 +111,9 @@ w`,
       await reloaded.evaluate((id) => (window as any).lowrank.restoreAndShow(id), interactId);
       await expect.poll(() => reloaded.locator(".widget-output").first().textContent()).toContain("rank 4: ####");
       expect(await reloaded.locator(".widget-readout").first().textContent()).toBe("4");
+      // Restored through the control comm, not the slower fallback of one request_state per comm.
+      const log = await reloaded.evaluate(() => (window as any).lowrank.log as string[]);
+      expect(log.some((m) => m.startsWith('comm_msg {"method":"update_states"'))).toBe(true);
     } finally {
       await reloaded.close();
     }
