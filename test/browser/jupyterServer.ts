@@ -79,6 +79,7 @@ export async function startJupyterServer(options: { allowOrigin?: string } = {})
     await waitReady(url, token, child, () => output, 60_000);
   } catch (e) {
     child.kill("SIGKILL");
+    rmSync(home, { recursive: true, force: true });
     throw e;
   }
   return {
