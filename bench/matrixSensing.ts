@@ -14,9 +14,13 @@ import type { MatrixSensingParams } from "../src/experiments/matrix-sensing/para
 
 export interface BenchRow {
   name: string;
+  /** Wall-clock times, and their ratio (ours / numpy; below 1 means ours is faster). */
   oursMs: number;
   numpyMs?: number;
   ratio?: number;
+  /** CPU times of the same runs: steadier than wall time on a machine shared with other work. */
+  oursCpuMs?: number;
+  numpyCpuMs?: number;
 }
 
 /** The script sits beside this file in the source tree; compiled, this file is in dist/bench/. */
@@ -25,8 +29,8 @@ function numpyScript(): string | undefined {
   return candidates.find((p) => existsSync(p));
 }
 
-/** numpy's time in ms for the same work, or undefined (with a note on stderr) when python3/numpy is missing. */
-function timeNumpy(p: MatrixSensingParams, seed: number): number | undefined {
+/** numpy's wall and CPU ms for the same work, or undefined (with a note on stderr) when python3/numpy is missing. */
+function timeNumpy(p: MatrixSensingParams, seed: number): { ms: number; cpuMs: number } | undefined {
   const script = numpyScript();
   if (!script) return undefined;
   const single = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
@@ -40,19 +44,22 @@ function timeNumpy(p: MatrixSensingParams, seed: number): number | undefined {
     return undefined;
   }
   const lines = res.stdout.trim().split("\n");
-  return (JSON.parse(lines[lines.length - 1]) as { ms: number }).ms;
+  return JSON.parse(lines[lines.length - 1]) as { ms: number; cpuMs: number };
 }
 
 export async function benchMatrixSensing(preset = "paper"): Promise<BenchRow[]> {
   const p = resolveParams<MatrixSensingParams>(matrixSensing.name, matrixSensing.params, matrixSensing.presets[preset]);
   const seed = 0;
-  const start = performance.now();
+  const start = performance.now(), cpu = process.cpuUsage();
   await matrixSensing.run(p, { seed, rng: rng(seed), progress: () => {} });
   const oursMs = performance.now() - start;
-  const numpyMs = timeNumpy(p, seed);
+  const used = process.cpuUsage(cpu);
+  const oursCpuMs = (used.user + used.system) / 1000;
+  const numpy = timeNumpy(p, seed);
   const variants = 3 + 2 * p.alphas.length;
   const name = `matrix-sensing ${preset} (${variants}×${p.T} GD steps)`;
-  return [numpyMs === undefined ? { name, oursMs } : { name, oursMs, numpyMs, ratio: oursMs / numpyMs }];
+  if (!numpy) return [{ name, oursMs, oursCpuMs }];
+  return [{ name, oursMs, numpyMs: numpy.ms, ratio: oursMs / numpy.ms, oursCpuMs, numpyCpuMs: numpy.cpuMs }];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
