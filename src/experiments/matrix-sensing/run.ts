@@ -157,7 +157,8 @@ function metricsOf(curves: ColumnTable, variants: Variant[]): Record<string, num
   for (const [id, f] of fitsOf(curves, variants)) {
     metrics[`${id}.finalError`] = f.finalError;
     metrics[`${id}.rate`] = f.rate;
-    metrics[`${id}.loglogSlope`] = f.loglogSlope;
+    // The polynomial exponent is the meaningful number only for the sublinear run.
+    if (id === "sym-over") metrics[`${id}.loglogSlope`] = f.loglogSlope;
   }
   for (const v of variants) if (v.family === "one-step") metrics[`${v.id}.switchIter`] = v.switchIter;
   return metrics;
