@@ -74,7 +74,7 @@ export const presets: Record<string, Partial<IntrinsicDimensionParams>> = {
     widths: [16, 32, 64],
     widthDims: [100, 200, 400, 800, 1600],
     widthSeeds: 1,
-    compareWidth: 8,
+    compareWidth: 16,
     compareDims: [100, 400],
     trainSize: 2000,
     valSize: 1000,
