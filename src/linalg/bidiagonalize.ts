@@ -1,4 +1,4 @@
-import { _gemm } from "./gemm.js";
+import { GEMM_HEAP_SCRATCH, _gemm, _gemmHeap } from "./gemm.js";
 import { _householder } from "./householder.js";
 import type { Reflectors } from "./reflectors.js";
 import { _heapAlloc, _heapRelease, _heapView, _kernels, type Kernels } from "./wasm/kernels.js";
@@ -65,19 +65,22 @@ interface Resident {
   base: number; // offset of F in H
   v: number; // offsets of m- and n-long scratch vectors
   y: number;
+  L: number; // offsets of the trailing update's factors: m × 2·NB and 2·NB × n
+  R: number;
 }
 
 function resident(F: Float64Array, m: number, n: number): Resident | null {
   const K = _kernels();
   if (!K) return null;
   const base = _heapAlloc(m * n + m + n + 4);
-  // Reserve the trailing update's scratch too, so the memory never grows (and never detaches
-  // the view below) while the panels run.
-  _heapRelease(_heapAlloc((m + 2) * (2 * NB + n + 8) + 128 * 1024));
+  const L = _heapAlloc(m * 2 * NB), R = _heapAlloc(2 * NB * n);
+  // Reserve the product's scratch too, so the memory never grows (and never detaches the view
+  // below) while the panels run.
+  _heapRelease(_heapAlloc(GEMM_HEAP_SCRATCH));
   const H = _heapView();
   const G = H.subarray(base, base + m * n);
   G.set(F);
-  return { K, H, F: G, base, v: base + m * n + 2, y: base + m * n + m + 4 };
+  return { K, H, F: G, base, v: base + m * n + 2, y: base + m * n + m + 4, L, R };
 }
 
 /**
@@ -163,6 +166,22 @@ function panel(F: Float64Array, m: number, n: number, s: number, d: Float64Array
   // trailing update A ← A - [V X] [Yᵀ; U] as one product with inner dimension 2·NB
   const r0 = s + NB, mt = m - r0, nt = n - r0;
   if (mt <= 0 || nt <= 0) return;
+  if (wasm) { // in place on the resident copy: C is not copied at all
+    const { H } = wasm;
+    for (let r = 0; r < mt; r++) {
+      const row = (r0 + r) * n + s, xr = (r0 + r) * NB, l = wasm.L + r * 2 * NB;
+      for (let j = 0; j < NB; j++) {
+        H[l + j] = -F[row + j];
+        H[l + NB + j] = -X[xr + j];
+      }
+    }
+    for (let j = 0; j < NB; j++) {
+      H.set(Yt.subarray(j * n + r0, (j + 1) * n), wasm.R + j * nt);
+      H.set(F.subarray((s + j) * n + r0, (s + j + 1) * n), wasm.R + (NB + j) * nt);
+    }
+    _gemmHeap(wasm.K, mt, nt, 2 * NB, wasm.L, 2 * NB, wasm.R, nt, wasm.base + r0 * n + r0, n);
+    return;
+  }
   const L = new Float64Array(mt * 2 * NB), R = new Float64Array(2 * NB * nt);
   for (let r = 0; r < mt; r++) {
     L.set(F.subarray((r0 + r) * n + s, (r0 + r) * n + s + NB), r * 2 * NB);

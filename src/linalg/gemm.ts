@@ -154,3 +154,47 @@ function gemmJs(
     }
   }
 }
+
+/** Doubles of scratch `_gemmHeap` takes from the kernels' memory (reserve it beforehand). */
+export const GEMM_HEAP_SCRATCH = KC * NC;
+
+/**
+ * C += A B for operands already in the kernels' memory (offsets and row strides in doubles):
+ * A m × k, B k × n, C m × n, updated in place. Only B is copied (packed, into GEMM_HEAP_SCRATCH
+ * doubles taken from the heap); the last m mod MR rows and n mod NR columns run in JavaScript.
+ */
+export function _gemmHeap(K: Kernels, m: number, n: number, k: number, offA: number, lda: number, offB: number, ldb: number, offC: number, ldc: number): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  const mm = m - (m % MR), nn = n - (n % NR);
+  const pack = _heapAlloc(Math.min(KC, k) * Math.min(NC, Math.max(nn, NR)));
+  const H = _heapView();
+  if (mm > 0 && nn > 0) {
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = Math.min(KC, k - p0);
+      for (let j0 = 0; j0 < nn; j0 += NC) {
+        const ns = Math.min(NC, nn - j0) / NR;
+        for (let p = 0; p < kc; p++) {
+          const src = offB + (p0 + p) * ldb + j0;
+          let dst = pack + p * NR;
+          for (let st = 0; st < ns; st++, dst += kc * NR) {
+            const q = src + st * NR;
+            for (let t = 0; t < NR; t++) H[dst + t] = H[q + t];
+          }
+        }
+        K.panel(8 * (offA + p0), 8 * lda, 8 * pack, 8 * (offC + j0), 8 * ldc, mm, ns, kc, 8 * NR, 8 * kc * NR);
+      }
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    const c0 = i < mm ? nn : 0; // fringe columns of full row blocks, whole rows of the last one
+    if (c0 >= n) continue;
+    const ci = offC + i * ldc, ai = offA + i * lda;
+    for (let p = 0; p < k; p++) {
+      const a = H[ai + p];
+      if (a === 0) continue;
+      const bp = offB + p * ldb;
+      for (let j = c0; j < n; j++) H[ci + j] += a * H[bp + j];
+    }
+  }
+  _heapRelease(pack);
+}

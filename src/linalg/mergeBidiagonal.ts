@@ -8,6 +8,9 @@ export interface DcState {
   e: Float64Array;
   U: Float64Array; // [N, N]
   V: Float64Array; // [N, N]
+  /** Scratch for the arrow's vectors, kept between merges (the largest merge sizes it). */
+  Ut?: Float64Array;
+  Vt?: Float64Array;
 }
 
 const EPS = 2 ** -52;
@@ -103,76 +106,107 @@ export function _mergeBidiagonal(st: DcState, start: number, nl: number, nr: num
   dk[0] = 0;
   const origin = new Int32Array(K), mu = new Float64Array(K), sig = new Float64Array(K);
   _secularRoots(K, dk, zk, origin, mu, sig, new Float64Array(K));
-  const Dm = new Float64Array(K * K); // Dm[i, k] = σ_k² - d_i², to full relative accuracy
+  // One pass per index i: the differences σ_k² - dᵢ² = (d_o - dᵢ)(d_o + dᵢ) + μ_k to full relative
+  // accuracy, then Gu & Eisenstat's ẑᵢ (the z for which the computed σ are exact, so the vectors
+  // below come out orthogonal however close the σ are), then row i of the vectors of M:
+  // v_k ∝ (ẑᵢ / (dᵢ² - σ_k²))ᵢ and u_k ∝ (-1, dᵢ ẑᵢ / (dᵢ² - σ_k²))ᵢ (Jessup & Sorensen 1994).
+  // Column norms accumulate on the way; the normalisation happens when the vectors are gathered.
+  if (st.Ut === undefined || st.Ut.length < K * K) { st.Ut = new Float64Array(K * K); st.Vt = new Float64Array(K * K); }
+  const Ut = st.Ut, Vt = st.Vt!; // [active index, root]
+  const diff = new Float64Array(K);
+  const nu = new Float64Array(K).fill(1), nv = new Float64Array(K);
   for (let i = 0; i < K; i++) {
-    const di = dk[i];
+    const di = dk[i], row = i * K;
     for (let k = 0; k < K; k++) {
       const dO = dk[origin[k]];
-      Dm[i * K + k] = (dO - di) * (dO + di) + mu[k];
+      diff[k] = (dO - di) * (dO + di) + mu[k];
     }
-  }
-  // Gu & Eisenstat: the ẑ for which the computed σ are exact; vectors built from it are
-  // orthogonal to working precision however close the σ are.
-  const zh = new Float64Array(K);
-  for (let i = 0; i < K; i++) {
-    const di = dk[i];
-    const row = i * K;
-    let prod = Dm[row + K - 1];
-    for (let k = 0; k < i; k++) prod *= Dm[row + k] / ((dk[k] - di) * (dk[k] + di));
-    for (let k = i; k < K - 1; k++) prod *= Dm[row + k] / ((dk[k + 1] - di) * (dk[k + 1] + di));
-    zh[i] = Math.sign(zk[i]) * Math.sqrt(Math.abs(prod));
-  }
-  const Ut = new Float64Array(K * K), Vt = new Float64Array(K * K); // [active index, root]
-  for (let k = 0; k < K; k++) {
-    let nu = 1, nv = 0;
-    for (let i = 0; i < K; i++) {
-      const v = -zh[i] / Dm[i * K + k];
-      Vt[i * K + k] = v;
-      nv += v * v;
-      if (i > 0) {
-        const u = dk[i] * v;
-        Ut[i * K + k] = u;
-        nu += u * u;
+    let prod = diff[K - 1];
+    for (let k = 0; k < i; k++) prod *= diff[k] / ((dk[k] - di) * (dk[k] + di));
+    for (let k = i; k < K - 1; k++) prod *= diff[k] / ((dk[k + 1] - di) * (dk[k + 1] + di));
+    const zi = Math.sign(zk[i]) * Math.sqrt(Math.abs(prod));
+    for (let k = 0; k < K; k++) {
+      const v = -zi / diff[k]; // = ẑᵢ / (dᵢ² - σ_k²)
+      Vt[row + k] = v;
+      nv[k] += v * v;
+    }
+    if (i === 0) {
+      for (let k = 0; k < K; k++) Ut[k] = -1;
+    } else {
+      for (let k = 0; k < K; k++) {
+        const u = di * Vt[row + k];
+        Ut[row + k] = u;
+        nu[k] += u * u;
       }
     }
-    Ut[k] = -1;
-    nu = 1 / Math.sqrt(nu);
-    nv = 1 / Math.sqrt(nv);
-    for (let i = 0; i < K; i++) { Ut[i * K + k] *= nu; Vt[i * K + k] *= nv; }
+  }
+  for (let k = 0; k < K; k++) {
+    nu[k] = 1 / Math.sqrt(nu[k]);
+    nv[k] = 1 / Math.sqrt(nv[k]);
   }
 
-  // ---- rotate the children's vectors: the top and bottom row blocks multiply separately, so
-  // the zero blocks of diag(U₁, 1, U₂) cost nothing.
-  const Utop = product(U, base, N, 0, nl, col, active, uType, TOP, Ut, K);
-  const Ubot = product(U, base, N, nl + 1, nr, col, active, uType, BOTTOM, Ut, K);
-  const Vtop = product(V, base, N, 0, nl + 1, col, active, vType, TOP, Vt, K);
-  const Vbot = product(V, base, N, nl + 1, nr + sqre, col, active, vType, BOTTOM, Vt, K);
-
-  // ---- write back, all n singular values ascending
+  // ---- final positions: all n singular values ascending
+  const nd = defIdx.length;
   const slots: number[] = [];
   for (let k = 0; k < K; k++) slots.push(k);
-  for (let t = 0; t < defIdx.length; t++) slots.push(-1 - t);
+  for (let t = 0; t < nd; t++) slots.push(-1 - t);
   const sigmaOf = (x: number) => (x >= 0 ? sig[x] : defSigma[-1 - x]);
   slots.sort((a, b) => sigmaOf(a) - sigmaOf(b));
-  const TU = new Float64Array(n * n), TV = new Float64Array(m * m);
-  for (let j = 0; j < n; j++) {
-    const x = slots[j];
-    if (x >= 0) {
-      for (let r = 0; r < nl; r++) TU[r * n + j] = Utop[r * K + x];
-      TU[nl * n + j] = Ut[x];
-      for (let r = 0; r < nr; r++) TU[(nl + 1 + r) * n + j] = Ubot[r * K + x];
-      for (let r = 0; r <= nl; r++) TV[r * m + j] = Vtop[r * K + x];
-      for (let r = 0; r < nr + sqre; r++) TV[(nl + 1 + r) * m + j] = Vbot[r * K + x];
-    } else {
-      const c = col[defIdx[-1 - x]];
-      for (let r = 0; r < n; r++) TU[r * n + j] = U[base + r * N + c];
-      for (let r = 0; r < m; r++) TV[r * m + j] = V[base + r * N + c];
-    }
+  const posRoot = new Int32Array(K), posDef = new Int32Array(nd);
+  slots.forEach((x, j) => {
+    if (x >= 0) posRoot[x] = j;
+    else posDef[-1 - x] = j;
     d[start + j] = sigmaOf(x) * scale;
+  });
+
+  // ---- rotate the children's vectors, in place: U's top and bottom row blocks multiply
+  // separately so the zero blocks of diag(U₁, 1, U₂) cost nothing, with the arrow's vectors
+  // already in their final columns. Deflated columns are saved first and written back after.
+  const defCols = defIdx.map((i) => col[i]);
+  const DU = gatherCols(U, base, N, n, defCols);
+  const DV = gatherCols(V, base, N, m, defCols);
+  rotateInto(U, base, N, 0, nl, n, col, active, uType, TOP, Ut, nu, posRoot, K);
+  rotateInto(U, base, N, nl + 1, nr, n, col, active, uType, BOTTOM, Ut, nu, posRoot, K);
+  rotateInto(V, base, N, 0, nl + 1, n, col, active, vType, TOP, Vt, nv, posRoot, K);
+  rotateInto(V, base, N, nl + 1, nr + sqre, n, col, active, vType, BOTTOM, Vt, nv, posRoot, K);
+  const mid = base + nl * N; // U's middle row is row 0 of the arrow's u vectors
+  U.fill(0, mid, mid + n);
+  for (let k = 0; k < K; k++) U[mid + posRoot[k]] = Ut[k] * nu[k];
+  for (let r = 0; r < n; r++) for (let t = 0; t < nd; t++) U[base + r * N + posDef[t]] = DU[r * nd + t];
+  for (let r = 0; r < m; r++) for (let t = 0; t < nd; t++) V[base + r * N + posDef[t]] = DV[r * nd + t];
+  // with sqre = 1, column n (the null vector) keeps its place
+}
+
+/** The columns `cols` of the rows × · block at `base`, as a rows × cols.length array. */
+function gatherCols(X: Float64Array, base: number, ld: number, rows: number, cols: number[]): Float64Array {
+  const c = cols.length;
+  const out = new Float64Array(rows * c);
+  for (let r = 0; r < rows; r++) for (let t = 0; t < c; t++) out[r * c + t] = X[base + r * ld + cols[t]];
+  return out;
+}
+
+/**
+ * Rows r0 … r0+rows-1, columns 0 … n-1 of the block at `base` become (those rows of the block,
+ * restricted to the active columns whose type includes `part`) × (the arrow's vectors W scaled by
+ * `norm`, in columns posRoot). Deflated columns come out zero, for the caller to fill.
+ */
+function rotateInto(X: Float64Array, base: number, ld: number, r0: number, rows: number, n: number, col: Int32Array,
+  active: number[], type: Uint8Array, part: number, W: Float64Array, norm: Float64Array, posRoot: Int32Array, K: number): void {
+  if (rows === 0) return;
+  const picks: number[] = [];
+  for (let a = 0; a < K; a++) if (type[active[a]] & part) picks.push(a);
+  const c = picks.length;
+  const A = new Float64Array(rows * c), B = new Float64Array(c * n);
+  for (let r = 0; r < rows; r++) {
+    const src = base + (r0 + r) * ld;
+    for (let t = 0; t < c; t++) A[r * c + t] = X[src + col[active[picks[t]]]];
   }
-  if (sqre) for (let r = 0; r < m; r++) TV[r * m + n] = V[base + r * N + n]; // the null vector stays last
-  for (let r = 0; r < n; r++) U.set(TU.subarray(r * n, (r + 1) * n), base + r * N);
-  for (let r = 0; r < m; r++) V.set(TV.subarray(r * m, (r + 1) * m), base + r * N);
+  for (let t = 0; t < c; t++) {
+    const w = picks[t] * K, b = t * n;
+    for (let k = 0; k < K; k++) B[b + posRoot[k]] = W[w + k] * norm[k];
+  }
+  for (let r = 0; r < rows; r++) X.fill(0, base + (r0 + r) * ld, base + (r0 + r) * ld + n);
+  _gemm(rows, n, c, 1, A, 0, c, 1, B, 0, n, X, base + r0 * ld, ld);
 }
 
 /** Columns ci, cj of the rows × · block at `base` become (c·ci + s·cj, -s·ci + c·cj). */
@@ -182,26 +216,4 @@ function rotateCols(X: Float64Array, base: number, ld: number, rows: number, ci:
     X[p + ci] = c * x + s * y;
     X[p + cj] = -s * x + c * y;
   }
-}
-
-/**
- * Rows r0 … r0+rows-1 of (block at `base`) · (arrow vectors), using only the active columns whose
- * type includes `part`: gathers them into a dense panel and multiplies once. Returns rows × K.
- */
-function product(X: Float64Array, base: number, ld: number, r0: number, rows: number, col: Int32Array,
-  active: number[], type: Uint8Array, part: number, W: Float64Array, K: number): Float64Array {
-  const out = new Float64Array(rows * K);
-  if (rows === 0) return out;
-  const picks: number[] = [];
-  for (let a = 0; a < K; a++) if (type[active[a]] & part) picks.push(a);
-  const c = picks.length;
-  if (c === 0) return out;
-  const A = new Float64Array(rows * c), B = new Float64Array(c * K);
-  for (let r = 0; r < rows; r++) {
-    const src = base + (r0 + r) * ld;
-    for (let t = 0; t < c; t++) A[r * c + t] = X[src + col[active[picks[t]]]];
-  }
-  for (let t = 0; t < c; t++) B.set(W.subarray(picks[t] * K, picks[t] * K + K), t * K);
-  _gemm(rows, K, c, 1, A, 0, c, 1, B, 0, K, out, 0, K);
-  return out;
 }
