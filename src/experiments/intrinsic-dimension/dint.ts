@@ -99,7 +99,7 @@ export function bootstrapDInt90(s: Sweep, baseline: Baseline, direct: number[], 
   return {
     value,
     mean: got.length ? mean(got) : NaN,
-    std: std(got),
+    std: got.length ? std(got) : NaN,
     lo: quantile(got, 0.025),
     hi: quantile(got, 0.975),
     missed: 1 - got.length / resamples,

@@ -67,6 +67,9 @@ export function figures(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams
       y: { type: "log", label: "d_int90", grid: true, tickFormat: "~s" },
       color: { legend: true, domain: ["absolute", "relative"] },
       marks: [
+        // d = D for scale: the paper's point is that d_int90 stays flat while D grows.
+        Plot.line(widthRows.filter((x) => x.definition === "relative"), { x: "D", y: "D", stroke: "#aaa", strokeDasharray: "4,3" }),
+        Plot.text(widthRows.slice(-1), { x: "D", y: "D", text: () => "d = D", dx: -6, dy: -8, textAnchor: "end", fill: "#888" }),
         Plot.ruleX(widthRows.filter((x) => Number.isFinite(x.lo)), { x: "D", y1: "lo", y2: "hi", stroke: "definition" }),
         Plot.line(widthRows, { x: "D", y: "value", stroke: "definition" }),
         Plot.dot(widthRows, { x: "D", y: "value", fill: "definition", r: 3.5 }),
