@@ -1,7 +1,8 @@
 /**
- * Thin SVD of n × n Gaussian matrices, lowrank-lab's `svd` against numpy.linalg.svd
- * (full_matrices=False, LAPACK gesdd) on the same machine in the same run: best of a few runs
- * each, after one warm-up call (so V8 has compiled the hot loops and numpy has loaded LAPACK).
+ * Thin SVD of n × n Gaussian matrices, lowrank-lab's `svd` (single-threaded) against
+ * numpy.linalg.svd (full_matrices=False, LAPACK gesdd) on the same machine in the same run: best
+ * of a few runs each, after one warm-up call (so V8 has compiled the hot loops and numpy has
+ * loaded LAPACK). Wall-clock times.
  * The matrices are seeded Gaussians of the same sizes on both sides, not bit-identical copies;
  * the time of gesdd and of our divide-and-conquer hardly depends on the entries.
  *
@@ -31,22 +32,31 @@ export interface SvdBenchOptions {
   log?: (line: string) => void;
 }
 
-/** Times both sides and returns one row per size; numpyMs and ratio are absent without numpy. */
+/**
+ * Times both sides and returns two rows per size: against numpy with its BLAS threads as
+ * installed (what a user gets), and against numpy held to one thread, like our code. The second
+ * is the like-for-like one, and the stabler one on a busy machine, where spinning BLAS threads
+ * slow numpy down more than anything else. numpyMs and ratio are absent without numpy.
+ */
 export async function benchSvd(options: SvdBenchOptions = {}): Promise<SvdBenchRow[]> {
   const sizes = options.sizes ?? [256, 1024];
   const repeats = options.repeats ?? ((n: number) => (n < 512 ? 5 : 3));
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
-  const rows: SvdBenchRow[] = sizes.map((n) => ({ name: `svd ${n}×${n} (thin, U S V)`, oursMs: timeOurs(n, repeats(n)) }));
-  const numpy = timeNumpy(sizes, Math.max(...sizes.map(repeats)));
-  if ("error" in numpy) {
-    log(`bench svd: no numpy comparison (${numpy.error})`);
-    return rows;
-  }
-  for (const [i, n] of sizes.entries()) {
-    const ms = numpy.ms[String(n)];
-    if (ms === undefined) continue;
-    rows[i].numpyMs = ms;
-    rows[i].ratio = rows[i].oursMs / ms;
+  const ours = sizes.map((n) => timeOurs(n, repeats(n)));
+  const most = Math.max(...sizes.map(repeats));
+  const rows: SvdBenchRow[] = [];
+  for (const [label, threads] of [["numpy as installed", undefined], ["numpy on 1 thread", "1"]] as const) {
+    const numpy = timeNumpy(sizes, most, threads);
+    if ("error" in numpy) log(`bench svd: no comparison with ${label} (${numpy.error})`);
+    for (const [i, n] of sizes.entries()) {
+      const row: SvdBenchRow = { name: `svd ${n}×${n} vs ${label}`, oursMs: ours[i] };
+      const ms = "error" in numpy ? undefined : numpy.ms[String(n)];
+      if (ms !== undefined) {
+        row.numpyMs = ms;
+        row.ratio = ours[i] / ms;
+      }
+      rows.push(row);
+    }
   }
   return rows;
 }
@@ -63,12 +73,14 @@ function timeOurs(n: number, repeats: number): number {
   return best;
 }
 
-function timeNumpy(sizes: number[], repeats: number): { ms: Record<string, number> } | { error: string } {
+function timeNumpy(sizes: number[], repeats: number, threads?: string): { ms: Record<string, number> } | { error: string } {
   const here = dirname(fileURLToPath(import.meta.url));
   // bench/svd.ts sits beside the script; dist/bench/svd.js two levels below the package root
   const script = [resolve(here, "svd_numpy.py"), resolve(here, "../../bench/svd_numpy.py")].find((p) => existsSync(p));
   if (!script) return { error: "bench/svd_numpy.py not found" };
-  const run = spawnSync("python3", [script, sizes.join(","), String(repeats)], { encoding: "utf8", timeout: 600_000 });
+  // BLAS libraries read their thread count once, at load: set it in the child's environment
+  const env = threads ? { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads } : process.env;
+  const run = spawnSync("python3", [script, sizes.join(","), String(repeats)], { encoding: "utf8", timeout: 600_000, env });
   if (run.error) return { error: `python3 could not start: ${run.error.message}` };
   if (run.status !== 0) return { error: `python3 exited with ${run.status}: ${run.stderr.trim().split("\n").pop()}` };
   try {
@@ -81,9 +93,9 @@ function timeNumpy(sizes: number[], repeats: number): { ms: Record<string, numbe
 /** The table `node dist/bench/svd.js` prints. */
 export function formatSvdBench(rows: SvdBenchRow[]): string {
   const fmt = (x: number | undefined, digits = 1) => (x === undefined ? "—" : x.toFixed(digits));
-  const lines = [`${"benchmark".padEnd(30)}${"ours ms".padStart(10)}${"numpy ms".padStart(10)}${"ours/numpy".padStart(12)}`];
+  const lines = [`${"benchmark".padEnd(40)}${"ours ms".padStart(10)}${"numpy ms".padStart(10)}${"ours/numpy".padStart(12)}`];
   for (const r of rows) {
-    lines.push(`${r.name.padEnd(30)}${fmt(r.oursMs).padStart(10)}${fmt(r.numpyMs).padStart(10)}${(r.ratio === undefined ? "—" : fmt(r.ratio, 2) + "×").padStart(12)}`);
+    lines.push(`${r.name.padEnd(40)}${fmt(r.oursMs).padStart(10)}${fmt(r.numpyMs).padStart(10)}${(r.ratio === undefined ? "—" : fmt(r.ratio, 2) + "×").padStart(12)}`);
   }
   return lines.join("\n");
 }
