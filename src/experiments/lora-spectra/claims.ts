@@ -48,8 +48,8 @@ export function claims(r: LoraSpectraResult, p: LoraSpectraParams): Claim[] {
 
   const rLow = Math.min(...p.ranks);
   const rHigh = Math.max(...p.ranks);
-  const low = loraAt(r.variants, rLow, "2r", p.alphaFixed) as Outcome | undefined;
-  const high = loraAt(r.variants, rHigh, "2r", p.alphaFixed) as Outcome | undefined;
+  const low = loraAt(r.variants, rLow, "2r", p.alphaFixed);
+  const high = loraAt(r.variants, rHigh, "2r", p.alphaFixed);
   out.push({
     id: "low-rank-lora-has-intruders",
     statement: `Low-rank LoRA has more intruder dimensions than full fine-tuning and than high-rank LoRA: LoRA r=${rLow} (α=2r) has more than full FT and more than LoRA r=${rHigh} (α=2r), at ${eps} (§4)`,
@@ -58,7 +58,7 @@ export function claims(r: LoraSpectraResult, p: LoraSpectraParams): Claim[] {
   });
 
   const pairs = p.ranks.filter((rank) => 2 * rank !== p.alphaFixed).map((rank) => ({
-    rank, twoR: loraAt(r.variants, rank, "2r", p.alphaFixed) as Outcome, fixed: loraAt(r.variants, rank, "fixed", p.alphaFixed) as Outcome,
+    rank, twoR: loraAt(r.variants, rank, "2r", p.alphaFixed)!, fixed: loraAt(r.variants, rank, "fixed", p.alphaFixed)!,
   }));
   out.push({
     id: "alpha-2r-no-more-intruders",
@@ -91,7 +91,7 @@ export function claims(r: LoraSpectraResult, p: LoraSpectraParams): Claim[] {
   });
 
   const frozen = p.frozenRanks.map((rank) => ({
-    rank, frozen: r.variants.find((v) => v.frozenA && v.r === rank)!, trained: loraAt(r.variants, rank, "2r", p.alphaFixed) as Outcome | undefined,
+    rank, frozen: r.variants.find((v) => v.frozenA && v.r === rank)!, trained: loraAt(r.variants, rank, "2r", p.alphaFixed),
   }));
   const sumFrozen = frozen.reduce((s, q) => s + q.frozen.intruders, 0);
   const sumTrained = frozen.reduce((s, q) => s + (q.trained?.intruders ?? 0), 0);

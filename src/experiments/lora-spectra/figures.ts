@@ -51,13 +51,13 @@ export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
   });
 
   // Heat maps at the layer where the lowest-rank LoRA (α = 2r) has the most intruders.
-  const lowest = loraAt(r.variants, Math.min(...p.ranks), "2r", p.alphaFixed) as Outcome;
-  const layer = lowest.intrudersByLayer.indexOf(Math.max(...lowest.intrudersByLayer));
+  const lowest = loraAt(r.variants, Math.min(...p.ranks), "2r", p.alphaFixed)!;
+  const layer = lowest.intrudersByLayer.indexOf(Math.max(...lowest.intrudersByLayer)) + 1; // 1-based, as in the tables
   const heat = (r.tables.similarity.objects() as Array<{ variant: string; label: string; layer: number; i: number; j: number; similarity: number }>)
     .filter((d) => d.layer === layer && (d.variant === "full" || d.variant === lowest.id));
   const similarity = figure({
     id: "similarity-heatmap",
-    title: `Singular-vector similarity, layer ${layer + 1}: full fine-tuning vs ${lowest.label}`,
+    title: `Singular-vector similarity, layer ${layer}: full fine-tuning vs ${lowest.label}`,
     caption: `|cos| between the top ${p.k} fine-tuned left singular vectors (rows) and the top ${p.k} pretrained ones (columns). Full fine-tuning keeps a bright diagonal; LoRA's intruders are rows with no bright cell. After the paper's similarity heat maps (§4).`,
     plot: {
       width: 760,
@@ -78,7 +78,8 @@ export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
     title: `Forgetting against intruder dimensions (Spearman ρ = ${r.correlation.rho.toFixed(2)}, p = ${r.correlation.p.toFixed(3)})`,
     caption: `Each point is one fine-tuned model: its intruders at ε = ${p.epsilon} (all layers) and its forgetting, the rise of the pretraining-task test loss with the pretraining head. After the paper's Fig. 7 (ρ = 0.971 there).`,
     plot: {
-      x: { label: `intruder dimensions at ε = ${p.epsilon}` },
+      marginRight: 40,
+      x: { label: `intruder dimensions at ε = ${p.epsilon}`, inset: 12, ticks: Array.from({ length: Math.max(...points.map((q) => q.intruders)) + 1 }, (_, i) => i), tickFormat: "d" },
       y: { label: "forgetting Δ loss (nats)", grid: true },
       color: { legend: true, domain: ["full FT", "LoRA, α=2r", "LoRA, fixed α", "LoRA, A frozen"], scheme: "tableau10" },
       marks: [
@@ -123,14 +124,14 @@ export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
   const shown = Math.min(3 * p.k, p.hidden);
   const spec = (r.tables.spectra.objects() as Array<{ layer: number; which: string; index: number; sigma: number }>)
     .filter((d) => d.index <= shown)
-    .map((d) => ({ ...d, panel: `layer ${d.layer + 1}` }));
+    .map((d) => ({ ...d, panel: `layer ${d.layer}` }));
   const spectra = figure({
     id: "pretrained-spectra",
     title: "Top singular values after pretraining and at initialisation",
     caption: `The top ${shown} singular values of each backbone weight. Pretraining (with weight decay, from a small init) lifts a few well-spaced values above the random bulk, so the top ${p.k} singular vectors are well defined; a random matrix's top values crowd together. The dashed line marks k = ${p.k}.`,
     plot: {
       x: { label: "index i" },
-      y: { type: "log", label: "singular value σ_i", grid: true },
+      y: { type: "log", label: "singular value σ_i", grid: true, tickFormat: "~g" },
       fx: { label: null },
       color: { legend: true, domain: ["pretrained", "random init"], range: ["#4e79a7", "#bab0ac"] },
       marks: [
@@ -148,7 +149,7 @@ export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
     title: "New-task accuracy by rank: the accuracy the methods share",
     caption: `Shifted-digit test accuracy of every LoRA run; the grey line is full fine-tuning (${full.newAcc.toFixed(3)}). The paper's point: similar accuracy, different weights.`,
     plot: {
-      x: { type: "log", base: 2, label: "LoRA rank r" },
+      x: { type: "log", base: 2, label: "LoRA rank r", ticks: p.ranks, tickFormat: "d" },
       y: { label: "new-task test accuracy", grid: true },
       color: { legend: true, domain: ["LoRA, α=2r", "LoRA, fixed α", "LoRA, A frozen"], range: ["#f28e2b", "#e15759", "#76b7b2"] },
       marks: [

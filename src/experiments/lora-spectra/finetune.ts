@@ -42,7 +42,7 @@ export function variantsFor(p: LoraSpectraParams): Variant[] {
 }
 
 /** The α = 2r or fixed-α run at rank r, whichever the comparison at that rank uses. */
-export function loraAt(variants: Variant[], r: number, rule: "2r" | "fixed", alphaFixed: number): Variant | undefined {
+export function loraAt<V extends Variant>(variants: V[], r: number, rule: "2r" | "fixed", alphaFixed: number): V | undefined {
   const alpha = rule === "2r" ? 2 * r : alphaFixed;
   return variants.find((v) => v.method === "lora" && !v.frozenA && v.r === r && v.alpha === alpha);
 }

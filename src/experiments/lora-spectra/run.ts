@@ -35,6 +35,7 @@ export interface Outcome extends Variant {
 }
 
 export interface Separation {
+  /** 1-based, as in every table, metric and figure. */
   layer: number;
   /** (σ_i − σ_{i+1})/σ_i for i = 1..k, of the pretrained W0 and of the same layer at init. */
   gaps: number[];
@@ -82,7 +83,7 @@ function toBatches(im: Images): Batches {
 
 export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSpectraResult> {
   checkShape(p);
-  const tasks = loadTasks(p.side, p.nTrain, p.nTest, p.shift as never);
+  const tasks = loadTasks(p.side, p.nTrain, p.nTest, p.shift);
   const [preTrain, preTest, newTrain, newTest] = [tasks.pretrainTrain, tasks.pretrainTest, tasks.shiftedTrain, tasks.shiftedTest].map(toBatches);
   const dims = [p.side * p.side, ...Array(p.layers).fill(p.hidden)];
   const variants = variantsFor(p);
@@ -114,7 +115,7 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
     const separation: Separation[] = svd0.map((s, layer) => {
       const gaps = relativeGaps(s.S, p.k);
       const initGaps = relativeGaps(Sinit[layer], p.k);
-      return { layer, gaps, initGaps, medianGap: median(gaps), initMedianGap: median(initGaps) };
+      return { layer: layer + 1, gaps, initGaps, medianGap: median(gaps), initMedianGap: median(initGaps) };
     });
 
     // 2. Every fine-tuning variant, compared layer by layer with W0.
@@ -196,7 +197,8 @@ function assemble(
   const similarity: object[] = [];
   for (const v of variants) {
     const comps = comparisons.get(v.id)!;
-    comps.forEach((c, layer) => {
+    comps.forEach((c, l) => {
+      const layer = l + 1;
       for (const epsilon of EPSILONS) curves.push({ variant: v.id, label: v.label, method: v.method, r: v.r, alphaRule: v.alphaRule, frozenA: v.frozenA, layer, epsilon, intruders: intruderCount(c, epsilon) });
       layerRows.push({
         variant: v.id, layer, intruders: c.intruderCount, maxSimilarityMin: Math.min(...c.maxSimilarity),
@@ -208,9 +210,10 @@ function assemble(
     });
   }
   const spectra: object[] = [];
-  S0.forEach((S, layer) => {
+  S0.forEach((S, l) => {
+    const layer = l + 1;
     S.forEach((sigma, i) => spectra.push({ layer, which: "pretrained", index: i + 1, sigma }));
-    Sinit[layer].forEach((sigma, i) => spectra.push({ layer, which: "random init", index: i + 1, sigma }));
+    Sinit[l].forEach((sigma, i) => spectra.push({ layer, which: "random init", index: i + 1, sigma }));
   });
   const metrics: Record<string, number> = { "pretrained.acc": pretrained.acc, "pretrained.loss": pretrained.loss };
   for (const s of separation) {
