@@ -5,6 +5,9 @@
  * output changes. Then a second page joins the same kernel as a reloaded page would
  * (`request_states` on the control comm), and finally the tour notebook's interact cell runs
  * for the README's screenshot. Needs the compiled kernel (dist/, built by `npm test`).
+ *
+ * The screenshot goes to a temporary folder, so a test run leaves the working tree as it was;
+ * LOWRANK_UPDATE_SCREENSHOTS=1 writes it over docs/images/interact.png instead.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +20,7 @@ import { bundlePage } from "./page/bundle.js";
 import { servePage, type PageServer } from "./page/serve.js";
 
 const root = join(import.meta.dirname, "..", "..");
+const screenshotDir = process.env.LOWRANK_UPDATE_SCREENSHOTS === "1" ? join(root, "docs", "images") : join(tmpdir(), "lowrank-lab-screenshots");
 
 interface CellResult {
   widgets: string[];
@@ -126,8 +130,8 @@ w`,
     const widget = page.locator(".cell-output").last();
     const figure = widget.locator(".widget-output svg path[stroke]");
     await expect.poll(() => figure.count(), { timeout: 60_000 }).toBeGreaterThan(0);
-    mkdirSync(join(root, "docs", "images"), { recursive: true });
-    await widget.screenshot({ path: join(root, "docs", "images", "interact.png") });
+    mkdirSync(screenshotDir, { recursive: true });
+    await widget.screenshot({ path: join(screenshotDir, "interact.png") });
 
     const caption = widget.locator(".widget-output figcaption");
     const before = await caption.textContent();
