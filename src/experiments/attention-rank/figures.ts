@@ -12,6 +12,9 @@ import type { AttentionRankResult } from "./run.js";
 
 type Row = Record<string, any>;
 
+/** Plain integers on log axes (Plot would otherwise thin and reformat them). */
+const integerTick = (v: number) => (Number.isInteger(v) ? String(v) : "");
+
 const kindColor = { legend: true, domain: [...attentionKinds], range: ["#4e79a7", "#e15759", "#59a14f"], label: "attention" };
 
 /** Mean of `value` over trials, one row per (input, x, kind, matrix), in long format by measure. */
@@ -44,7 +47,7 @@ function spectra(r: AttentionRankResult, p: AttentionRankParams): Figure {
       `softmax and RALA stay above the rank tolerance (dashed, NumPy's max(m, n)·ε) up to min(N, dv). After Fan et al. (arXiv:2411.07635), §3 and Fig. 2.`,
     plot: {
       marginRight: 90,
-      x: { label: "index i", type: "log", tickFormat: "d" },
+      x: { label: "index i", type: "log", tickFormat: integerTick },
       y: { type: "log", label: "σᵢ / σ₁", grid: true },
       fx: { label: "tokens" },
       fy: { label: null },
@@ -72,7 +75,7 @@ function rankAgainst(r: AttentionRankResult, p: AttentionRankParams, x: "N" | "d
       : `Numerical and effective rank of one head's ${p.NRef} × ${p.dv} output against d, mean over ${p.trials} random head(s). Dashed: linear attention's bound min(N, d, dv).`,
     plot: {
       marginRight: 100,
-      x: { type: "log", label: x === "N" ? "sequence length N" : "head dim d", ticks: xs, tickFormat: "d" },
+      x: { type: "log", label: x === "N" ? "sequence length N" : "head dim d", ticks: xs, tickFormat: integerTick },
       y: { label: "rank", grid: true },
       fx: { label: "tokens" },
       fy: { label: null },

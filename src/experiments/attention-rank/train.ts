@@ -20,7 +20,7 @@ export interface TrainOptions {
 
 export interface Trained {
   model: Vit;
-  /** Training loss (mean cross-entropy of the step's batch) at logged steps. */
+  /** Training loss at logged steps: mean cross-entropy over the batches since the previous log. */
   curve: Array<{ step: number; loss: number }>;
 }
 
@@ -41,13 +41,19 @@ export async function train(config: VitConfig, data: Digits, opts: TrainOptions,
   const optimizer = tf.train.adam(opts.lr);
   const vars = Object.values(model.params);
   const curve: Trained["curve"] = [];
+  let sum = 0, count = 0;
   try {
     for (let step = 1; step <= opts.steps; step++) {
       if (opts.signal?.aborted) throw new Error("attention-rank: training aborted");
       const idx = Array.from({ length: opts.batch }, () => draw.int(data.n));
       const { x, y } = batchOf(data, idx);
       const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.logits(x)) as tf.Scalar, true, vars);
-      if (step % opts.logEvery === 0 || step === opts.steps || step === 1) curve.push({ step, loss: (await loss!.data())[0] });
+      sum += (await loss!.data())[0];
+      count++;
+      if (step % opts.logEvery === 0 || step === opts.steps || step === 1) {
+        curve.push({ step, loss: sum / count });
+        sum = count = 0;
+      }
       tf.dispose([x, y, loss!]);
       opts.onStep?.(step);
       // Yield now and then so an abort or a progress bar can get in.
