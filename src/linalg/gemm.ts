@@ -7,8 +7,8 @@ import { MR, NR, _heapAlloc, _heapRelease, _heapView, _kernels, type Kernels } f
  *   C[i, j] += alpha · Σ_p A(i, p) · B[p, j]      i < m, j < n, p < k
  *
  * A(i, p) = A[aOff + i·ais + p·aps], so A may be read transposed (ais = 1, aps = lda) at no cost:
- * its entries are loaded once per 4×4 block into locals. B and C are row-major with row strides
- * ldb and ldc, and the inner loop runs along their contiguous rows.
+ * both paths gather its entries (into locals, or into the WebAssembly copy) rather than stream
+ * along it. B and C are row-major with row strides ldb and ldc.
  *
  * Large products run in WebAssembly SIMD (wasm/kernels.ts, ~18 GFlop/s on one core); small
  * ones, and every product where WebAssembly SIMD is missing, in JavaScript: there the i-k-j order
