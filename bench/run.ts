@@ -5,6 +5,7 @@
  */
 import { benchMatrixSensing } from "./matrixSensing.js";
 import { benchSvd } from "./svd.js";
+import { benchDoubleDescent } from "./doubleDescent.js";
 
 interface Row {
   name: string;
@@ -21,5 +22,5 @@ function print(rows: Row[]): void {
   }
 }
 
-const rows: Row[] = [...(await benchMatrixSensing()), ...(await benchSvd())];
+const rows: Row[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent())];
 print(rows);

@@ -28,6 +28,13 @@ export type { CompareOptions, LayerComparison, SpectralComparison } from "./expe
 export * as attention from "./experiments/attention-rank/attention.js";
 export type { AttentionKind, AttentionResult, HeadWeights, RankProfile } from "./experiments/attention-rank/attention.js";
 
+// Minimum-norm least squares through Householder QR in Float64 (no normal equations) and the
+// closed-form ridgeless risk of Hastie et al. (arXiv:1903.08560, Thm 1):
+// lab.doubleDescent.minNormSolve(A, Y, ridge?), lab.doubleDescent.hmrtRisk(gamma, sigma2, r2?),
+// and the row-appended QR (sequentialQR, appendRows, solveR, solveRt) behind nested sweeps
+export * as doubleDescent from "./experiments/double-descent/api.js";
+export type { SequentialQR } from "./experiments/double-descent/api.js";
+
 // Figures: Observable Plot specs rendered to SVG, HTML and PNG
 export { figure } from "./plot/figure.js";
 export type { Figure, FigureSpec } from "./plot/figure.js";

@@ -7,9 +7,10 @@ import type { Experiment } from "./types.js";
 import { matrixSensing } from "./matrix-sensing/index.js";
 import { loraSpectra } from "./lora-spectra/index.js";
 import { intrinsicDimension } from "./intrinsic-dimension/index.js";
+import { doubleDescent } from "./double-descent/index.js";
 import { attentionRank } from "./attention-rank/index.js";
 
-export const experiments: readonly Experiment[] = [matrixSensing, loraSpectra, intrinsicDimension, attentionRank];
+export const experiments: readonly Experiment[] = [matrixSensing, loraSpectra, intrinsicDimension, doubleDescent, attentionRank];
 
 export function getExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);

@@ -65,7 +65,10 @@ function subset(d: Digits, idx: Int32Array): Digits {
   return { X, labels, count: idx.length };
 }
 
-/** A seeded split: `test` digits, then a training pool of `pool` digits, disjoint. */
+/**
+ * A seeded split: `test` digits, then a training pool of `pool` digits, disjoint. The order is
+ * fixed by the seed alone, so a smaller pool is a prefix of a larger one.
+ */
 export function split(rng: Rng, pool: number, test: number): { train: Digits; test: Digits } {
   const d = loadDigits();
   if (pool + test > d.count) throw new RangeError(`split: ${pool} + ${test} digits requested but only ${d.count} exist`);

@@ -12,15 +12,19 @@
  * point, never a fresh solve per point:
  *
  *   over-determined  (N ≤ n model-wise, n ≥ N sample-wise): rows are samples, the columns are
- *     features, and a prefix of columns is a smaller model: β = R[:N,:N]⁻¹ (Qᵀy)[:N].
+ *     features, and a prefix of columns is a smaller model: β̂ = R[:N,:N]⁻¹ (Qᵀy)[:N].
  *   under-determined (N ≥ n model-wise, n ≤ N sample-wise): rows are features, the columns are
- *     samples. From Φᵀ = Q₁R, the minimum-norm solution is β̂ = Q₁ R⁻ᵀ y, so with z = R⁻ᵀy:
- *       ‖β̂‖ = ‖z‖,    test predictions Ψβ̂ = (Q₁ᵀΨᵀ)ᵀ z = Cᵀz,
- *     where C = Q₁ᵀΨᵀ is carried along as the test features' columns: Q₁ is never formed.
- *   ridge (λ > 0): the rows √λ·I come first, so RᵀR = ΦΦᵀ + λI and the same formulas give the
- *     dual ridge solution β = Φᵀ(ΦΦᵀ + λI)⁻¹y at every N, without forming ΦΦᵀ.
+ *     samples, Φᵀ = Q₁R. With z = R⁻ᵀy and α = R⁻¹z, the minimum-norm solution is β̂ = Q₁z = Φᵀα:
+ *       ‖β̂‖ = ‖z‖,    test predictions Ψβ̂ = (ΨΦᵀ) α,
+ *     where the test-by-train product ΨΦᵀ (m × n) is accumulated as features are added.
+ *     These are the semi-normal equations of the minimum-norm problem: R comes from Householder
+ *     QR of Φᵀ, ΦΦᵀ is never formed or solved with, and Paige (1973, BIT 13:438) showed that this
+ *     read-out is forward stable, with errors of order κ(Φ)·ε like an explicit Q₁ (README).
+ *   ridge (λ > 0): the rows √λ·I come first, so RᵀR = ΦΦᵀ + λI and the same read-out gives the
+ *     dual ridge solution β = Φᵀ(ΦΦᵀ + λI)⁻¹y at every N.
  */
-import { appendRows, carried, sequentialQR, solveR, solveRt, type SequentialQR } from "./sequentialQR.js";
+import { _gemm } from "../../linalg/gemm.js";
+import { appendRows, carried, conditionEstimate, sequentialQR, solveR, solveRt, type SequentialQR } from "./sequentialQR.js";
 
 /** One grid point of a sweep. */
 export interface PathPoint {
@@ -32,16 +36,30 @@ export interface PathPoint {
   norm2: Float64Array;
   /** [q] squared training residual of each target column (0 when interpolating). */
   train2: Float64Array;
+  /**
+   * Estimated condition number κ(Φ) of the system solved, a lower bound; only in the critical
+   * region 1/2 ≤ N/n ≤ 2 without ridge (NaN elsewhere: it costs a few solves per point, and only
+   * the threshold's conditioning is in question).
+   */
+  kappa: number;
 }
+
+const critical = (ratio: number) => ratio >= 0.5 && ratio <= 2;
 
 /** Called after each block of rows with the work it cost (flops), to report progress and abort. */
 export type Work = (flops: number) => Promise<void>;
 
 const BLOCK = 256; // rows per append: enough for the panel products to run at matrix-product speed
+const CHUNK = 512; // features (or samples) generated at a time
 
 /** Flops of appending `rows` rows to a factorisation with k factored and `extra` carried columns. */
 export function appendCost(rows: number, k: number, extra: number): number {
   return 4 * rows * (k * k / 2 + k * extra);
+}
+
+/** Flops of a model-wise minimum-norm (or ridge) pass: the QR plus the test-by-train product. */
+export function dualPassCost(rows: number, n: number, m: number): number {
+  return appendCost(rows, n, 0) + 2 * rows * n * m;
 }
 
 async function appendAll(qr: SequentialQR, rows: number, fill: (i0: number, i1: number, B: Float64Array) => void, work: Work): Promise<void> {
@@ -62,33 +80,37 @@ function columnNorms2(X: Float64Array, rows: number, q: number): Float64Array {
   return out;
 }
 
-/** Minimum-norm (or ridge) read-out from the under-determined state: z = R⁻ᵀY, pred = C[:p]ᵀz. */
-function dualPoint(qr: SequentialQR, size: number, p: number, Y: Float64Array, q: number, m: number, ridge: number): PathPoint {
+/**
+ * Minimum-norm (or ridge) read-out from the under-determined state on its first p columns:
+ * z = R⁻ᵀY, α = R⁻¹z, pred[t] = Σ_i K(t, i) α[i] with K(t, i) = cross[t·ts + i·is] = ψ_t·φ_i.
+ */
+function dualPoint(qr: SequentialQR, size: number, p: number, Y: Float64Array, q: number, m: number, ridge: number, cross: Float64Array, ts: number, is: number, ratio: number): PathPoint {
   const z = solveRt(qr, p, Y.slice(0, p * q), q); // [p, q]
-  const C = carried(qr, p, 0, m); // [p, m]
+  const norm2 = columnNorms2(z, p, q);
+  const alpha = solveR(qr, p, z.slice(), q); // [p, q]
   const pred = new Float64Array(m * q);
-  for (let i = 0; i < p; i++) {
-    for (let t = 0; t < m; t++) {
-      const c = C[i * m + t];
+  for (let t = 0; t < m; t++) {
+    for (let i = 0; i < p; i++) {
+      const c = cross[t * ts + i * is];
       if (c === 0) continue;
-      for (let r = 0; r < q; r++) pred[t * q + r] += c * z[i * q + r];
+      for (let r = 0; r < q; r++) pred[t * q + r] += c * alpha[i * q + r];
     }
   }
-  const norm2 = columnNorms2(z, p, q);
   const train2 = new Float64Array(q);
   if (ridge > 0) {
-    // ‖z‖² = ‖β‖² + λ‖α‖² with α = R⁻¹z the dual coefficients; the training residual is λα.
-    const alpha2 = columnNorms2(solveR(qr, p, z.slice(), q), p, q);
+    // ‖z‖² = ‖β‖² + λ‖α‖²; the training residual is y − Φβ = λα.
+    const alpha2 = columnNorms2(alpha, p, q);
     for (let r = 0; r < q; r++) {
       norm2[r] = Math.max(0, norm2[r] - ridge * alpha2[r]);
       train2[r] = ridge * ridge * alpha2[r];
     }
   }
-  return { size, pred, norm2, train2 };
+  // κ of a ridge system is bounded by (σ_max² + λ)/λ and says nothing about the threshold.
+  return { size, pred, norm2, train2, kappa: ridge > 0 || !critical(ratio) ? NaN : conditionEstimate(qr, p) };
 }
 
 /** Least-squares read-out from the over-determined state on its first p columns. */
-function primalPoint(qr: SequentialQR, size: number, p: number, q: number, Psi: (t: number, j: number) => number, m: number): PathPoint {
+function primalPoint(qr: SequentialQR, size: number, p: number, q: number, Psi: (t: number, j: number) => number, m: number, ratio: number): PathPoint {
   const beta = solveR(qr, p, carried(qr, p), q); // [p, q]
   const pred = new Float64Array(m * q);
   for (let t = 0; t < m; t++) {
@@ -101,7 +123,7 @@ function primalPoint(qr: SequentialQR, size: number, p: number, q: number, Psi: 
   const train2 = qr.residual2.slice();
   const cols = qr.k + qr.extra;
   for (let i = p; i < qr.k; i++) for (let r = 0; r < q; r++) train2[r] += qr.W[i * cols + qr.k + r] ** 2;
-  return { size, pred, norm2: columnNorms2(beta, p, q), train2 };
+  return { size, pred, norm2: columnNorms2(beta, p, q), train2, kappa: critical(ratio) ? conditionEstimate(qr, p) : NaN };
 }
 
 export interface ModelWiseInput {
@@ -120,9 +142,7 @@ export interface ModelWiseInput {
   work: Work;
 }
 
-const CHUNK = 512; // features generated at a time in the under-determined pass
-
-/** The model-wise sweep over N (Belkin et al. Fig. 2; Nakkiran et al. Fig. 1 at fixed n). */
+/** The model-wise sweep over N (Belkin et al. Fig. 2; Nakkiran et al. at fixed n). */
 export async function modelWisePath(inp: ModelWiseInput): Promise<PathPoint[]> {
   const { n, m, Y, q, grid, ridge, work } = inp;
   const points: PathPoint[] = [];
@@ -139,28 +159,35 @@ export async function modelWisePath(inp: ModelWiseInput): Promise<PathPoint[]> {
         for (let r = 0; r < q; r++) B[o + k + r] = Y[i * q + r];
       }
     }, work);
-    for (const N of below) points.push(primalPoint(qr, N, N, q, (t, j) => F0[(n + t) * k + j], m));
+    for (const N of below) points.push(primalPoint(qr, N, N, q, (t, j) => F0[(n + t) * k + j], m, N / n));
   }
   const above = ridge > 0 ? grid : grid.filter((N) => N >= n);
   if (above.length === 0) return points;
-  // Rows are features: [φ_j on the training points | φ_j on the test points].
-  const qr = sequentialQR(n, m, ridge);
+  // Rows are features φ_j on the training points; K = ΨΦᵀ [m, n] grows with them.
+  const qr = sequentialQR(n, 0, ridge);
+  const K = new Float64Array(m * n);
   let done = 0;
   for (const N of above) {
     while (done < N) {
       const j0 = done, j1 = Math.min(N, done + CHUNK), w = j1 - j0;
       const F = inp.features(j0, j1); // [n + m, w]
+      _gemm(m, n, w, 1, F, n * w, w, 1, transpose(F, n, w), 0, n, K, 0, n); // K += Ψ_blk Φ_blkᵀ
+      await work(2 * w * n * m);
       await appendAll(qr, w, (a0, a1, B) => {
-        for (let a = a0; a < a1; a++) {
-          const o = (a - a0) * (n + m);
-          for (let i = 0; i < n + m; i++) B[o + i] = F[i * w + a];
-        }
+        for (let a = a0; a < a1; a++) for (let i = 0; i < n; i++) B[(a - a0) * n + i] = F[i * w + a];
       }, work);
       done = j1;
     }
-    points.push(dualPoint(qr, N, n, Y, q, m, ridge));
+    points.push(dualPoint(qr, N, n, Y, q, m, ridge, K, n, 1, N / n));
   }
   return points;
+}
+
+/** The first `rows` rows of a row-major [·, w] array, transposed: [w, rows]. */
+function transpose(F: Float64Array, rows: number, w: number): Float64Array {
+  const out = new Float64Array(w * rows);
+  for (let i = 0; i < rows; i++) for (let a = 0; a < w; a++) out[a * rows + i] = F[i * w + a];
+  return out;
 }
 
 export interface SampleWiseInput {
@@ -179,24 +206,22 @@ export interface SampleWiseInput {
   work: Work;
 }
 
-/** The sample-wise sweep over n at fixed N (Nakkiran et al. 2019 §5, "more data can hurt"). */
+/** The sample-wise sweep over n at fixed N (Nakkiran et al. 2019, "more data can hurt"). */
 export async function sampleWisePath(inp: SampleWiseInput): Promise<PathPoint[]> {
   const { N, m, Y, q, grid, Psi, work } = inp;
   const points: PathPoint[] = [];
   const below = grid.filter((n) => n < N);
   if (below.length > 0) {
-    // Rows are the N features on [the first k samples | the test points]; a prefix of samples is a smaller n.
+    // Rows are the N features on the first k samples; a prefix of samples is a smaller n.
     const k = below[below.length - 1];
     const F0 = inp.rows(0, k); // [k, N]
-    const qr = sequentialQR(k, m);
+    const Kt = new Float64Array(k * m); // Φ_kΨᵀ: entry (i, t) = φ(x_i)·ψ_t
+    _gemm(k, m, N, 1, F0, 0, N, 1, transpose(Psi, m, N), 0, m, Kt, 0, m);
+    const qr = sequentialQR(k, 0);
     await appendAll(qr, N, (j0, j1, B) => {
-      for (let j = j0; j < j1; j++) {
-        const o = (j - j0) * (k + m);
-        for (let i = 0; i < k; i++) B[o + i] = F0[i * N + j];
-        for (let t = 0; t < m; t++) B[o + k + t] = Psi[t * N + j];
-      }
+      for (let j = j0; j < j1; j++) for (let i = 0; i < k; i++) B[(j - j0) * k + i] = F0[i * N + j];
     }, work);
-    for (const n of below) points.push(dualPoint(qr, n, n, Y, q, m, 0));
+    for (const n of below) points.push(dualPoint(qr, n, n, Y, q, m, 0, Kt, 1, m, N / n));
   }
   // Rows are samples [φ(x_i) | y_i], appended in order.
   const above = grid.filter((n) => n >= N);
@@ -215,7 +240,7 @@ export async function sampleWisePath(inp: SampleWiseInput): Promise<PathPoint[]>
       }, work);
       done = i1;
     }
-    points.push(primalPoint(qr, n, N, q, (t, j) => Psi[t * N + j], m));
+    points.push(primalPoint(qr, n, N, q, (t, j) => Psi[t * N + j], m, N / n));
   }
   return points;
 }

@@ -10,7 +10,7 @@ import type { Result, RunContext } from "../types.js";
 import { classes, loadDigits, meanImage, oneHot, pixels, split, type Digits } from "./data.js";
 import { centredPoints, featureBlock, randomFeatures, type FeatureKind } from "./features.js";
 import { loraCost, loraRankProbe, type LoraRow } from "./lora.js";
-import { appendCost, modelWisePath, sampleWisePath, type PathPoint, type Work } from "./model.js";
+import { appendCost, dualPassCost, modelWisePath, sampleWisePath, type PathPoint, type Work } from "./model.js";
 import type { DoubleDescentParams, Probe } from "./params.js";
 import { metricsOf } from "./summary.js";
 import { hmrtRisk, isotropicCost, isotropicRisks } from "./theory.js";
@@ -24,7 +24,7 @@ export interface DoubleDescentResult extends Result {
 
 interface CurveRows {
   probe: string[]; features: string[]; variant: string[]; size: number[]; ratio: number[];
-  testRisk: number[]; testError: number[]; norm: number[]; trainRisk: number[];
+  testRisk: number[]; testError: number[]; norm: number[]; trainRisk: number[]; kappa: number[];
 }
 
 const single: Probe[] = ["model-wise", "sample-wise", "ridge", "label-noise", "theory", "lora-rank"];
@@ -77,12 +77,12 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
   let total = 0;
   for (const k of minNormKinds) {
     const q = classes * (k === main ? levels.length : 1);
-    total += appendCost(p.n, kBelow, q) + appendCost(Nmax, p.n, p.m);
+    total += appendCost(p.n, kBelow, q) + dualPassCost(Nmax, p.n, p.m);
   }
-  if (runs("ridge")) total += p.lambdas.length * appendCost(Nmax, p.n, p.m);
+  if (runs("ridge")) total += p.lambdas.length * dualPassCost(Nmax, p.n, p.m);
   if (runs("sample-wise")) {
     const below = gridSample.filter((n) => n < p.sampleN).pop() ?? 0;
-    total += appendCost(p.sampleN, below, p.m) + appendCost(gridSample[gridSample.length - 1], p.sampleN, classes);
+    total += appendCost(p.sampleN, below, 0) + appendCost(gridSample[gridSample.length - 1], p.sampleN, classes);
   }
   if (runs("theory")) total += p.theoryTrials * isotropicCost(p.theoryP, gridTheory);
   if (runs("lora-rank")) total += loraCost(p);
@@ -98,15 +98,18 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
     if (ctx.signal?.aborted) throw ctx.signal.reason ?? new Error("double-descent: aborted");
   };
 
-  const rows: CurveRows = { probe: [], features: [], variant: [], size: [], ratio: [], testRisk: [], testError: [], norm: [], trainRisk: [] };
-  const push = (probe: string, features: string, variant: string, size: number, ratio: number, s: ReturnType<typeof scorePoint>, norm: number, trainN: number) => {
-    rows.probe.push(probe); rows.features.push(features); rows.variant.push(variant); rows.size.push(size); rows.ratio.push(ratio);
+  const rows: CurveRows = { probe: [], features: [], variant: [], size: [], ratio: [], testRisk: [], testError: [], norm: [], trainRisk: [], kappa: [] };
+  const push = (probe: string, features: string, variant: string, pt: PathPoint, ratio: number, s: ReturnType<typeof scorePoint>, norm: number, trainN: number) => {
+    rows.probe.push(probe); rows.features.push(features); rows.variant.push(variant); rows.size.push(pt.size); rows.ratio.push(ratio);
     rows.testRisk.push(s.testRisk); rows.testError.push(s.testError); rows.norm.push(norm); rows.trainRisk.push(s.train2 / trainN);
+    rows.kappa.push(pt.kappa);
   };
 
   const mnist = runs("model-wise") || runs("ridge") || runs("label-noise") || runs("sample-wise");
   if (mnist) {
-    const { train, test } = split(ctx.rng.fork("split"), pool, p.m);
+    // Only the digits some probe uses are copied out; which digits those are does not depend on it.
+    const used = Math.max(runs("sample-wise") ? gridSample[gridSample.length - 1] : 0, minNormKinds.length > 0 ? p.n : 0);
+    const { train, test } = split(ctx.rng.fork("split"), used, p.m);
     const Yte = oneHot(test.labels, 0, ctx.rng.fork("test labels"));
     const trainN = train.X.subarray(0, p.n * pixels);
     // Training points first, then test points: the column order every feature row uses.
@@ -128,12 +131,12 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
       for (const pt of path) {
         const kernelNorm = (s: ReturnType<typeof scorePoint>) => Math.sqrt(s.norm2 * (pt.size / p.n));
         const s0 = scorePoint(pt, 0, q, test, Yte);
-        if (runs("model-wise")) push("model-wise", kind, "min-norm", pt.size, pt.size / p.n, s0, kernelNorm(s0), p.n);
-        if (kind === main && runs("ridge")) push("ridge", kind, "λ=0", pt.size, pt.size / p.n, s0, kernelNorm(s0), p.n);
+        if (runs("model-wise")) push("model-wise", kind, "min-norm", pt, pt.size / p.n, s0, kernelNorm(s0), p.n);
+        if (kind === main && runs("ridge")) push("ridge", kind, "λ=0", pt, pt.size / p.n, s0, kernelNorm(s0), p.n);
         if (kind === main && runs("label-noise")) {
           lv.forEach((noise, g) => {
             const s = scorePoint(pt, g, q, test, Yte);
-            push("label-noise", kind, `noise ${pct(noise)}`, pt.size, pt.size / p.n, s, kernelNorm(s), p.n);
+            push("label-noise", kind, `noise ${pct(noise)}`, pt, pt.size / p.n, s, kernelNorm(s), p.n);
           });
         }
       }
@@ -143,7 +146,7 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
           const rp = await modelWisePath({ n: p.n, m: p.m, Y: Y0, q: classes, features, grid: gridN, ridge: lambda, work });
           for (const pt of rp) {
             const s = scorePoint(pt, 0, classes, test, Yte);
-            push("ridge", kind, `λ=${lambda}`, pt.size, pt.size / p.n, s, Math.sqrt(s.norm2 * (pt.size / p.n)), p.n);
+            push("ridge", kind, `λ=${lambda}`, pt, pt.size / p.n, s, Math.sqrt(s.norm2 * (pt.size / p.n)), p.n);
           }
         }
       }
@@ -159,7 +162,7 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
       const path = await sampleWisePath({ N, m: p.m, Y, q: classes, rows: (i0, i1) => featureBlock(f, trainPts, 0, N, i0, i1), Psi, grid: gridSample, work });
       for (const pt of path) {
         const s = scorePoint(pt, 0, classes, test, Yte);
-        push("sample-wise", main, "min-norm", pt.size, N / pt.size, s, Math.sqrt(s.norm2), pt.size);
+        push("sample-wise", main, "min-norm", pt, N / pt.size, s, Math.sqrt(s.norm2), pt.size);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rng } from "../../compute/rng.js";
-import { appendRows, carried, sequentialQR, solveR, solveRt } from "./sequentialQR.js";
+import { appendRows, carried, conditionEstimate, sequentialQR, solveR, solveRt } from "./sequentialQR.js";
 
 const random = (rows: number, cols: number, seed: number) => rng(seed).normals(rows * cols);
 
@@ -50,10 +50,10 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 
 describe("sequentialQR", () => {
   it("gives RᵀR = AᵀA whatever the block size the rows arrive in, across several column panels", () => {
-    const m = 150, n = 75; // three panels of reflectors
+    const m = 300, n = 150; // two blocks of 128 reflectors, each of several panels
     const A = random(m, n, 1), y = random(m, 1, 2);
     const G = matmulT(A, m, n);
-    for (const block of [1, 17, 150]) {
+    for (const block of [7, 300]) {
       const qr = factor(A, y, m, n, block);
       const R = new Float64Array(n * n);
       for (let i = 0; i < n; i++) for (let j = i; j < n; j++) R[i * n + j] = qr.W[i * (n + 1) + j];
@@ -115,5 +115,19 @@ describe("sequentialQR", () => {
         expect(s).toBeCloseTo(b[i * 2 + c], 12);
       }
     }
+  });
+
+  it("estimates the condition number from R alone, from below, to about six digits when the spectrum has gaps", () => {
+    const n = 20, m = 30;
+    // A = H diag(s), H a Householder reflector (orthogonal): its singular values are exactly s.
+    const s = Array.from({ length: n }, (_, i) => 10 ** (-6 * i / (n - 1)));
+    const v = random(m, 1, 12);
+    const vv = v.reduce((a, x) => a + x * x, 0);
+    const A = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) A[i * n + j] = ((i === j ? 1 : 0) - (2 * v[i] * v[j]) / vv) * s[j];
+    const qr = factor(A, new Float64Array(m), m, n, 8);
+    const kappa = conditionEstimate(qr, n);
+    expect(kappa).toBeLessThanOrEqual(1e6 * (1 + 1e-9));
+    expect(kappa / 1e6).toBeGreaterThan(1 - 1e-6);
   });
 });

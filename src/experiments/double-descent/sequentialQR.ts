@@ -46,7 +46,8 @@ export function sequentialQR(k: number, extra: number, ridge = 0): SequentialQR 
   return { k, extra, W, rows: 0, residual2: new Float64Array(extra) };
 }
 
-const NB = 16; // columns per panel: the rest of the row gets the panel's reflectors as two products
+const NB = 16; // reflectors factored column by column, updating only their panel
+const NB2 = 128; // reflectors whose compact-WY form updates the rest of the row in two products
 
 /**
  * Appends `count` rows held row-major in `B` (count × (k + extra)); B is overwritten (its first k
@@ -54,21 +55,26 @@ const NB = 16; // columns per panel: the rest of the row gets the panel's reflec
  *
  * Reflector c maps (R[c,c], B[0,c] … B[count-1,c]) onto (β, 0 … 0) in LAPACK's dlarfg convention
  * (β has the sign opposite to R[c,c], so nothing cancels). Its vector is 1 at row c of the top
- * block and v = B[:,c]/(R[c,c] − β) below, so the vectors of a panel of NB reflectors are
- * orthogonal in the top block and their compact-WY form H₁⋯H_NB = I − V T Vᵀ (Schreiber & Van Loan
- * 1989) needs only V_Bᵀ V_B. The columns right of a panel are then updated by two matrix products
- * (linalg's WebAssembly kernel) instead of NB rank-one updates: the same flops, several times
- * faster.
+ * block and v = B[:,c]/(R[c,c] − β) below, so the vectors of a panel are orthogonal in the top
+ * block and their compact-WY form H₁⋯H_b = I − V T Vᵀ (Schreiber & Van Loan 1989) needs only
+ * V_Bᵀ V_B. Two levels, as LAPACK blocks its QR: panels of NB columns are factored one reflector at
+ * a time and applied to the rest of their NB2-wide block; each NB2 block is then applied to the
+ * rest of the row by two matrix products (linalg's WebAssembly kernel): the same flops as
+ * reflector-by-reflector updates, several times faster.
  */
 export function appendRows(qr: SequentialQR, B: Float64Array, count: number): void {
   const { k, extra, W } = qr;
   const cols = k + extra;
-  const tau = new Float64Array(NB);
+  const tau = new Float64Array(NB2);
   const w = new Float64Array(cols);
-  for (let c0 = 0; c0 < k; c0 += NB) {
-    const c1 = Math.min(k, c0 + NB);
-    for (let c = c0; c < c1; c++) tau[c - c0] = reflect(W, B, count, cols, c, c1, w);
-    if (c1 < cols) applyPanel(W, B, count, cols, c0, c1, tau);
+  for (let C0 = 0; C0 < k; C0 += NB2) {
+    const C1 = Math.min(k, C0 + NB2);
+    for (let c0 = C0; c0 < C1; c0 += NB) {
+      const c1 = Math.min(C1, c0 + NB);
+      for (let c = c0; c < c1; c++) tau[c - C0] = reflect(W, B, count, cols, c, c1, w);
+      if (c1 < C1) applyPanel(W, B, count, cols, c0, c1, C1, tau.subarray(c0 - C0, c1 - C0));
+    }
+    if (C1 < cols) applyPanel(W, B, count, cols, C0, C1, cols, tau);
   }
   for (let i = 0; i < count; i++) {
     for (let e = 0; e < extra; e++) qr.residual2[e] += B[i * cols + k + e] ** 2;
@@ -107,44 +113,34 @@ function reflect(W: Float64Array, B: Float64Array, count: number, cols: number, 
 }
 
 /**
- * Columns c1 … cols−1 of [W; B] ← (H_{c1−1} ⋯ H_{c0}) [W; B] = (I − V Tᵀ Vᵀ)[W; B], with V's
+ * Columns c1 … end−1 of [W; B] ← (H_{c1−1} ⋯ H_{c0}) [W; B] = (I − V Tᵀ Vᵀ)[W; B], with V's
  * top block the unit vectors of rows c0 … c1−1 and its bottom block V_B = B[:, c0:c1].
  */
-function applyPanel(W: Float64Array, B: Float64Array, count: number, cols: number, c0: number, c1: number, tau: Float64Array): void {
-  const nb = c1 - c0, t = cols - c1;
+function applyPanel(W: Float64Array, B: Float64Array, count: number, cols: number, c0: number, c1: number, end: number, tau: Float64Array): void {
+  const nb = c1 - c0, t = end - c1;
   // T upper triangular, T[j,j] = τ_j, T[:j, j] = −τ_j T[:j,:j] (V_Bᵀ v_j)   (LAPACK dlarft, forward).
-  const T = new Float64Array(nb * nb), s = new Float64Array(nb);
+  const G = new Float64Array(nb * nb); // V_Bᵀ V_B
+  _gemm(nb, nb, count, 1, B, c0, 1, cols, B, c0, cols, G, 0, nb);
+  const T = new Float64Array(nb * nb);
   for (let j = 0; j < nb; j++) {
-    s.fill(0);
-    for (let r = 0; r < count; r++) {
-      const o = r * cols + c0, vj = B[o + j];
-      if (vj !== 0) for (let i = 0; i < j; i++) s[i] += B[o + i] * vj;
-    }
     for (let i = 0; i < j; i++) {
       let acc = 0;
-      for (let l = i; l < j; l++) acc += T[i * nb + l] * s[l];
+      for (let l = i; l < j; l++) acc += T[i * nb + l] * G[l * nb + j];
       T[i * nb + j] = -tau[j] * acc;
     }
     T[j * nb + j] = tau[j];
   }
-  // Y = Vᵀ [W; B] on the trailing columns: the top rows of W plus V_Bᵀ B.
+  // Y = Vᵀ [W; B] on the trailing columns: the top rows of W plus V_Bᵀ B; then Z = Tᵀ Y.
   const Y = new Float64Array(nb * t);
-  for (let i = 0; i < nb; i++) Y.set(W.subarray((c0 + i) * cols + c1, (c0 + i + 1) * cols), i * t);
+  for (let i = 0; i < nb; i++) Y.set(W.subarray((c0 + i) * cols + c1, (c0 + i) * cols + end), i * t);
   _gemm(nb, t, count, 1, B, c0, 1, cols, B, c1, cols, Y, 0, t);
-  // Y ← Tᵀ Y, bottom row first so each row still reads the untouched rows above it.
-  for (let i = nb - 1; i >= 0; i--) {
-    const yi = i * t;
-    for (let j = 0; j < t; j++) Y[yi + j] *= T[i * nb + i];
-    for (let l = 0; l < i; l++) {
-      const f = T[l * nb + i], yl = l * t;
-      if (f !== 0) for (let j = 0; j < t; j++) Y[yi + j] += f * Y[yl + j];
-    }
-  }
+  const Z = new Float64Array(nb * t);
+  _gemm(nb, t, nb, 1, T, 0, 1, nb, Y, 0, t, Z, 0, t);
   for (let i = 0; i < nb; i++) {
-    const o = (c0 + i) * cols + c1, yi = i * t;
-    for (let j = 0; j < t; j++) W[o + j] -= Y[yi + j];
+    const o = (c0 + i) * cols + c1, zi = i * t;
+    for (let j = 0; j < t; j++) W[o + j] -= Z[zi + j];
   }
-  _gemm(count, t, nb, -1, B, c0, cols, 1, Y, 0, t, B, c1, cols);
+  _gemm(count, t, nb, -1, B, c0, cols, 1, Z, 0, t, B, c1, cols);
 }
 
 /** X ← R[:p,:p]⁻¹ X, X row-major p × q (back substitution). */
@@ -190,4 +186,61 @@ export function carried(qr: SequentialQR, p: number, e0 = 0, e1 = qr.extra): Flo
   const out = new Float64Array(p * q);
   for (let i = 0; i < p; i++) out.set(qr.W.subarray(i * cols + qr.k + e0, i * cols + qr.k + e1), i * q);
   return out;
+}
+
+/**
+ * An estimate of κ(R[:p,:p]) = σ_max/σ_min (= κ of the rows factored so far), by power iteration
+ * on RᵀR and inverse power iteration with triangular solves: p² work per step, no SVD. Both
+ * iterations approach their singular value from inside, so this is a lower bound on κ that
+ * converges to it (geometrically, at the rate of the gap to the next singular value).
+ */
+export function conditionEstimate(qr: SequentialQR, p: number, steps = 12): number {
+  const { W } = qr;
+  const cols = qr.k + qr.extra;
+  const x = new Float64Array(p), y = new Float64Array(p);
+  const restart = () => {
+    for (let i = 0; i < p; i++) x[i] = 1 + i / p; // deterministic, and in practice not orthogonal to any singular vector
+  };
+  const normalise = (v: Float64Array): number => {
+    let s = 0;
+    for (let i = 0; i < p; i++) s += v[i] * v[i];
+    s = Math.sqrt(s);
+    for (let i = 0; i < p; i++) v[i] /= s;
+    return s;
+  };
+  restart();
+  normalise(x);
+  let big = 0;
+  for (let it = 0; it < steps; it++) {
+    for (let i = 0; i < p; i++) { // y = R x
+      let s = 0;
+      const o = i * cols;
+      for (let j = i; j < p; j++) s += W[o + j] * x[j];
+      y[i] = s;
+    }
+    x.fill(0);
+    for (let i = 0; i < p; i++) { // x = Rᵀ y
+      const o = i * cols, yi = y[i];
+      for (let j = i; j < p; j++) x[j] += W[o + j] * yi;
+    }
+    big = Math.sqrt(normalise(x));
+  }
+  restart();
+  normalise(x);
+  let small = 0;
+  for (let it = 0; it < steps; it++) {
+    for (let i = 0; i < p; i++) { // x ← R⁻ᵀ x (forward substitution by rows of R)
+      const o = i * cols;
+      const xi = (x[i] /= W[o + i]);
+      for (let j = i + 1; j < p; j++) x[j] -= W[o + j] * xi;
+    }
+    for (let i = p - 1; i >= 0; i--) { // x ← R⁻¹ x
+      const o = i * cols;
+      let s = x[i];
+      for (let j = i + 1; j < p; j++) s -= W[o + j] * x[j];
+      x[i] = s / W[o + i];
+    }
+    small = 1 / Math.sqrt(normalise(x));
+  }
+  return big / small;
 }

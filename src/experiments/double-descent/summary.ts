@@ -13,6 +13,8 @@ export interface Curve {
   testError: number[];
   norm: number[];
   trainRisk: number[];
+  /** Estimated condition number of the system each point was solved with (see model.ts). */
+  kappa: number[];
 }
 
 export function curveOf(curves: ColumnTable, probe: string, features: string, variant: string): Curve {
@@ -26,7 +28,7 @@ export function curveOf(curves: ColumnTable, probe: string, features: string, va
   };
   const out: Curve = {
     size: pick("size"), ratio: pick("ratio"), testRisk: pick("testRisk"),
-    testError: pick("testError"), norm: pick("norm"), trainRisk: pick("trainRisk"),
+    testError: pick("testError"), norm: pick("norm"), trainRisk: pick("trainRisk"), kappa: pick("kappa"),
   };
   const order = out.size.map((_, i) => i).sort((a, b) => out.size[a] - out.size[b]);
   for (const key of Object.keys(out) as (keyof Curve)[]) out[key] = order.map((i) => out[key][i]);
@@ -61,6 +63,25 @@ export function riseFactor(ys: number[]): { factor: number; from: number; to: nu
     if (ys[j] < ys[lo]) lo = j;
   }
   return best;
+}
+
+/** The critical region around the threshold, as ratios N/n (or N/n sample-wise). */
+export const criticalRegion = [0.5, 2] as const;
+
+/**
+ * Geometric mean of the test risk over the critical region: the height of the peak as a whole.
+ * The single point N = n is a poor measure of it: there the risk is dominated by 1/σ_min(Φ)²,
+ * whose fluctuations from draw to draw are heavy-tailed.
+ */
+export function peakRegionRisk(c: Curve): number {
+  let s = 0, k = 0;
+  c.ratio.forEach((r, i) => {
+    if (r >= criticalRegion[0] && r <= criticalRegion[1]) {
+      s += Math.log(c.testRisk[i]);
+      k++;
+    }
+  });
+  return Math.exp(s / k);
 }
 
 /** Pointwise minimum over several curves on the same grid, and which curve attains it. */
@@ -155,6 +176,7 @@ export function metricsOf(r: DoubleDescentResult): Record<string, number> {
       m[`modelWise.${kind}.riskAt10n`] = pk.far.risk;
       m[`modelWise.${kind}.normPeakRatio`] = pk.normRatio;
       m[`modelWise.${kind}.errorAt10n`] = c.testError[nearest(c.ratio, 10)];
+      m[`modelWise.${kind}.kappaAtThreshold`] = c.kappa[nearest(c.ratio, 1)];
     }
     if (variants(curves, "ridge").length > 0) {
       const zero = curveOf(curves, "ridge", r.main, "λ=0");
@@ -164,7 +186,9 @@ export function metricsOf(r: DoubleDescentResult): Record<string, number> {
       m["ridge.optimalRiskAtThreshold"] = env.testRisk[nearest(zero.ratio, 1)];
     }
     for (const v of variants(curves, "label-noise")) {
-      m[`labelNoise.${v.replace("noise ", "")}.peakRisk`] = Math.max(...curveOf(curves, "label-noise", r.main, v).testRisk);
+      const c = curveOf(curves, "label-noise", r.main, v);
+      m[`labelNoise.${v.replace("noise ", "")}.peakRisk`] = Math.max(...c.testRisk);
+      m[`labelNoise.${v.replace("noise ", "")}.peakRegionRisk`] = peakRegionRisk(c);
     }
     const s = curveOf(curves, "sample-wise", r.main, "min-norm");
     if (s.size.length > 0) {

@@ -1,0 +1,64 @@
+/**
+ * double-descent model-wise sweep (ReLU features on MNIST, min-norm least squares at every grid
+ * point N/n of the default grid): ours, one row-appended QR pass per sweep, against numpy solving
+ * each grid point with np.linalg.lstsq (bench/double_descent_numpy.py, same sizes and grid).
+ * numpy runs single-threaded (OPENBLAS/OMP/MKL_NUM_THREADS=1) because our solver does: the ratio
+ * compares code, not core counts. Both sides are timed in CPU time, not wall time, because the
+ * machines this runs on are often shared and wall time then measures the neighbours.
+ * Run directly: `npx tsx bench/doubleDescent.ts [n]`.
+ */
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { rng } from "../src/compute/rng.js";
+import { resolveParams } from "../src/experiments/schema.js";
+import { doubleDescent } from "../src/experiments/double-descent/index.js";
+import { loadDigits } from "../src/experiments/double-descent/data.js";
+import type { DoubleDescentParams } from "../src/experiments/double-descent/params.js";
+
+export interface BenchRow {
+  name: string;
+  oursMs: number;
+  numpyMs?: number;
+  ratio?: number;
+}
+
+function numpyScript(): string | undefined {
+  const candidates = ["./double_descent_numpy.py", "../../bench/double_descent_numpy.py"].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  return candidates.find((p) => existsSync(p));
+}
+
+function timeNumpy(p: DoubleDescentParams, seed: number): number | undefined {
+  const script = numpyScript();
+  if (!script) return undefined;
+  const digits = `${dirname(createRequire(import.meta.url).resolve("mnist"))}/digits`;
+  const single = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+  const res = spawnSync("python3", [script, JSON.stringify({ n: p.n, m: p.m, ratios: p.ratios, seed, digits })], {
+    encoding: "utf8", env: { ...process.env, ...single }, maxBuffer: 1 << 20,
+  });
+  if (res.error || res.status !== 0) {
+    process.stderr.write(`double-descent bench: numpy run skipped (${res.error?.message ?? res.stderr.trim().split("\n").pop()})\n`);
+    return undefined;
+  }
+  const lines = res.stdout.trim().split("\n");
+  return (JSON.parse(lines[lines.length - 1]) as { ms: number }).ms;
+}
+
+export async function benchDoubleDescent(n = 500): Promise<BenchRow[]> {
+  const p = resolveParams<DoubleDescentParams>(doubleDescent.name, doubleDescent.params, doubleDescent.presets.paper, { probe: "model-wise", features: "relu", n, m: 500 });
+  const seed = 0;
+  loadDigits(); // parsing the package's JSON is not part of the sweep (numpy's load is not timed either)
+  const start = process.cpuUsage();
+  await doubleDescent.run(p, { seed, rng: rng(seed), progress: () => {} });
+  const used = process.cpuUsage(start);
+  const oursMs = (used.user + used.system) / 1000;
+  const numpyMs = timeNumpy(p, seed);
+  const name = `double-descent model-wise n=${n} (${p.ratios.length} N, CPU ms)`;
+  return [numpyMs === undefined ? { name, oursMs } : { name, oursMs, numpyMs, ratio: oursMs / numpyMs }];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.stdout.write(JSON.stringify(await benchDoubleDescent(Number(process.argv[2] ?? 500)), null, 2) + "\n");
+}

@@ -1,0 +1,43 @@
+"""numpy doing the double-descent model-wise sweep that bench/doubleDescent.ts times.
+
+The same work as `double-descent --probe model-wise --features relu`: MNIST centred and scaled to
+unit norm, ReLU random features scaled by 1/sqrt(n), and at every grid point N the minimum-norm
+least-squares solution on the first N features (np.linalg.lstsq, LAPACK gelsd: the standard call),
+its test predictions and test risk. Loading the digits is not timed. Prints one JSON line with the
+CPU time (time.process_time: the machine may be shared, and both sides run on one thread).
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+args = json.loads(sys.argv[1])
+n, m, ratios, seed, digits = args["n"], args["m"], args["ratios"], args["seed"], args["digits"]
+
+X, y = [], []
+for label in range(10):
+    with open(f"{digits}/{label}.json") as f:
+        raw = np.asarray(json.load(f)["data"], dtype=np.float64).reshape(-1, 784)
+    X.append(raw)
+    y.append(np.full(len(raw), label))
+X, y = np.concatenate(X), np.concatenate(y)
+
+start = time.process_time()
+rs = np.random.default_rng(seed)
+perm = rs.permutation(len(y))
+tr, te = perm[m:m + n], perm[:m]
+Xc = X - X.mean(axis=0)
+Xc /= np.linalg.norm(Xc, axis=1, keepdims=True)
+Y = np.eye(10)[y]
+grid = sorted({max(1, round(r * n)) for r in ratios})
+W = rs.standard_normal((784, grid[-1]))
+Ftr = np.maximum(Xc[tr] @ W, 0) / np.sqrt(n)
+Fte = np.maximum(Xc[te] @ W, 0) / np.sqrt(n)
+risks = []
+for N in grid:
+    B = np.linalg.lstsq(Ftr[:, :N], Y[tr], rcond=None)[0]
+    P = Fte[:, :N] @ B
+    risks.append(float(np.mean(np.sum((P - Y[te]) ** 2, axis=1))))
+ms = (time.process_time() - start) * 1000
+print(json.dumps({"ms": ms, "grid": grid, "risks": risks}))
