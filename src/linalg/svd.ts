@@ -29,7 +29,11 @@ const QR_FIRST = 1.6;
  * divide-and-conquer SVD of the bidiagonal (Gu & Eisenstat 1995), then the Householder
  * transformations applied back in blocks. Small problems (min(m, n) ≤ 24) go straight to
  * one-sided Jacobi. Backward stable: ‖A - U diag(S) Vᵀ‖ and ‖UᵀU - I‖ are a modest multiple of
- * machine epsilon (relative to ‖A‖).
+ * machine epsilon (relative to ‖A‖). The heavy loops run in WebAssembly SIMD where the runtime
+ * has it (Node ≥ 16), in JavaScript otherwise; 1024 × 1024 takes about 1 s on one core.
+ *
+ * @example
+ * const { U, S, V } = lab.linalg.svd([[3, 0], [0, -4]]); // S = [4, 3]
  */
 export function svd(A: MatrixLike): SVD {
   const M = _toMatrix(A, "svd", "A");
