@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: lowrank-lab against numpy doing the same work on the same machine, in the
- * same run. Prints ratios (ours / numpy; below 1 means lowrank-lab is faster), never bare times
- * alone, since absolute times say more about the machine than about the code.
+ * `npm run bench`: lowrank-lab against numpy (PyTorch for the attention heads) doing the same
+ * work on the same machine, in the same run. Prints ratios (ours / numpy; below 1 means
+ * lowrank-lab is faster), never bare times alone, since absolute times say more about the
+ * machine than about the code.
  */
 import { benchMatrixSensing } from "./matrixSensing.js";
 import { benchSvd } from "./svd.js";
 import { benchDoubleDescent } from "./doubleDescent.js";
+import { benchAttentionRank } from "./attentionRank.js";
 
 interface Row {
   name: string;
@@ -22,5 +24,5 @@ function print(rows: Row[]): void {
   }
 }
 
-const rows: Row[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent())];
+const rows: Row[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent()), ...(await benchAttentionRank())];
 print(rows);

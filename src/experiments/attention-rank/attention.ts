@@ -13,7 +13,7 @@
  */
 import type { Rng } from "../../compute/rng.js";
 import { UsageError } from "../../compute/usageError.js";
-import { effectiveRank, matmul, matrix, numericalRank, svd, toMatrix, type Matrix, type MatrixLike } from "../../linalg/index.js";
+import { effectiveRank, matmul, matmulAtB, matrix, numericalRank, svd, toMatrix, transpose, type Matrix, type MatrixLike } from "../../linalg/index.js";
 
 export type AttentionKind = "softmax" | "linear" | "rala";
 export const attentionKinds: readonly AttentionKind[] = ["softmax", "linear", "rala"];
@@ -60,30 +60,34 @@ function checkQKV(Q: Matrix, K: Matrix, V: Matrix): void {
   if (Q.cols !== K.cols) throw new UsageError(`attention: Q is [${Q.rows}, ${Q.cols}] but K is [${K.rows}, ${K.cols}]; head dim d must match`);
 }
 
+/** Rows [start, start + rows) of A as a Matrix sharing A's storage. */
+function rowBlock(A: Matrix, start: number, rows: number): Matrix {
+  return { rows, cols: A.cols, data: A.data.subarray(start * A.cols, (start + rows) * A.cols) };
+}
+
 /**
- * softmax(Q Kᵀ · scale) V, one query row at a time (O(N²d) time, O(N) extra memory).
- * `scale` defaults to 1/√d.
+ * softmax(Q Kᵀ · scale) V, in blocks of query rows so the N × N map is never held whole; the
+ * products go through linalg's matmul (WebAssembly SIMD). `scale` defaults to 1/√d.
  */
 export function softmaxAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, scale?: number): AttentionResult {
   const q = toMatrix(Q, "Q"), k = toMatrix(K, "K"), v = toMatrix(V, "V");
   checkQKV(q, k, v);
   const N = q.rows, d = q.cols, dv = v.cols, s = scale ?? 1 / Math.sqrt(d);
   const out = matrix(N, dv);
-  const row = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    let max = -Infinity;
-    for (let j = 0; j < N; j++) {
-      let dot = 0;
-      for (let c = 0; c < d; c++) dot += q.data[i * d + c] * k.data[j * d + c];
-      row[j] = dot * s;
-      if (row[j] > max) max = row[j];
+  const Kt = transpose(k); // [d, N]
+  const block = Math.max(1, Math.min(N, Math.floor(2 ** 19 / N))); // ≤ 4 MB of scores at a time
+  for (let start = 0; start < N; start += block) {
+    const rows = Math.min(block, N - start);
+    const S = matmul(rowBlock(q, start, rows), Kt); // [rows, N]
+    for (let i = 0; i < rows; i++) {
+      const row = S.data.subarray(i * N, (i + 1) * N);
+      let max = -Infinity;
+      for (let j = 0; j < N; j++) if (row[j] * s > max) max = row[j] * s;
+      let sum = 0;
+      for (let j = 0; j < N; j++) sum += (row[j] = Math.exp(row[j] * s - max));
+      for (let j = 0; j < N; j++) row[j] /= sum;
     }
-    let sum = 0;
-    for (let j = 0; j < N; j++) sum += (row[j] = Math.exp(row[j] - max));
-    for (let j = 0; j < N; j++) {
-      const a = row[j] / sum;
-      for (let c = 0; c < dv; c++) out.data[i * dv + c] += a * v.data[j * dv + c];
-    }
+    out.data.set(matmul(S, v).data, start * dv);
   }
   return { kind: "softmax", out };
 }
@@ -94,24 +98,15 @@ export function softmaxAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, sc
  */
 function kernelized(Fq: Matrix, Fk: Matrix, v: Matrix, w?: Float64Array): { out: Matrix; kv: Matrix } {
   const N = Fq.rows, d = Fq.cols, dv = v.cols;
-  const kv = matrix(d, dv);
+  const Wk = w ? matrix(N, d, Fk.data.map((x, i) => x * w[Math.floor(i / d)])) : Fk;
+  const kv = matmulAtB(Wk, v); // [d, dv]
   const ksum = new Float64Array(d);
-  for (let j = 0; j < N; j++) {
-    const wj = w ? w[j] : 1;
-    for (let a = 0; a < d; a++) {
-      const f = wj * Fk.data[j * d + a];
-      ksum[a] += f;
-      for (let c = 0; c < dv; c++) kv.data[a * dv + c] += f * v.data[j * dv + c];
-    }
-  }
-  const out = matrix(N, dv);
+  for (let j = 0; j < N; j++) for (let a = 0; a < d; a++) ksum[a] += Wk.data[j * d + a];
+  const out = matmul(Fq, kv); // [N, dv]
   for (let i = 0; i < N; i++) {
     let z = 0;
     for (let a = 0; a < d; a++) z += Fq.data[i * d + a] * ksum[a];
-    for (let a = 0; a < d; a++) {
-      const f = Fq.data[i * d + a] / z;
-      for (let c = 0; c < dv; c++) out.data[i * dv + c] += f * kv.data[a * dv + c];
-    }
+    for (let c = 0; c < dv; c++) out.data[i * dv + c] /= z;
   }
   return { out, kv };
 }

@@ -1,0 +1,69 @@
+"""PyTorch doing the attention heads that bench/attentionRank.ts times with lab.attention.
+
+The same work as lab.attention.attend(kind, X, weights) for one head in float64: projections
+Q, K, V (and RALA's gate O) of random tokens X [N, D], then softmax attention (the N x N map
+materialised, as torch.softmax(Q K^T / sqrt(d)) V does), linear attention with phi = ELU + 1 and
+its d x dv KV buffer, or RALA (token weights alpha = softmax(mean phi(q) . phi(k) / sqrt(d)), keys
+re-weighted by alpha N, a 5 x 5 depthwise LePE on the token grid, and the gate). One thread, CPU
+time (time.process_time), so the ratio compares code on a shared machine, not core counts.
+Prints one JSON line: {"<kind>/<N>": ms, ...}. Exits 3 when torch is not installed.
+"""
+import json
+import math
+import sys
+import time
+
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:
+    sys.stderr.write("torch is not installed\n")
+    sys.exit(3)
+
+args = json.loads(sys.argv[1])
+torch.set_num_threads(1)
+torch.manual_seed(0)
+D, d, dv, size = args["D"], args["d"], args["dv"], 5
+
+
+def phi(x):
+    return F.elu(x) + 1
+
+
+def kernelized(fq, fk, v):
+    kv = fk.T @ v  # [d, dv]
+    z = fq @ fk.sum(0)  # [N]
+    return (fq @ kv) / z[:, None]
+
+
+def head(kind, X, W, grid):
+    Q, K, V = X @ W["q"], X @ W["k"], X @ W["v"]
+    if kind == "softmax":
+        return torch.softmax(Q @ K.T / math.sqrt(d), dim=-1) @ V
+    fq, fk = phi(Q), phi(K)
+    if kind == "linear":
+        return kernelized(fq, fk, V)
+    N = X.shape[0]
+    alpha = torch.softmax(fk @ fq.mean(0) / math.sqrt(d), dim=0)
+    lin = kernelized(fq, fk * (alpha * N)[:, None], V)
+    h, w = grid
+    img = F.pad(V, (0, 0, 0, h * w - N)).T.reshape(1, dv, h, w)
+    local = F.conv2d(img, W["lepe"], padding=size // 2, groups=dv).reshape(dv, h * w).T[:N]
+    return (lin + local) * (X @ W["o"])
+
+
+out = {}
+for N in args["N"]:
+    w = math.ceil(math.sqrt(N))
+    grid = (math.ceil(N / w), w)
+    X = torch.randn(N, D, dtype=torch.float64)
+    W = {k: torch.randn(D, n, dtype=torch.float64) / math.sqrt(D) for k, n in [("q", d), ("k", d), ("v", dv), ("o", dv)]}
+    W["lepe"] = torch.randn(dv, 1, size, size, dtype=torch.float64) / size
+    for kind in args["kinds"]:
+        best = math.inf
+        for _ in range(args["repeats"]):
+            start = time.process_time()
+            head(kind, X, W, grid).sum().item()
+            best = min(best, time.process_time() - start)
+        out[f"{kind}/{N}"] = best * 1000
+print(json.dumps(out))
