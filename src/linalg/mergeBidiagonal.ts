@@ -73,7 +73,7 @@ export function _mergeBidiagonal(st: DcState, start: number, nl: number, nr: num
   const defSigma: number[] = [];
   let prev = -1;
   for (const i of order) {
-    if (Math.abs(zz[i]) <= tol) { // z ≈ 0: (dᵢ, eᵢ, eᵢ) is already a singular triple
+    if (Math.abs(zz[i]) <= tol) { // zᵢ ≈ 0: dᵢ with unit vectors is already a singular triple
       defIdx.push(i); defSigma.push(dd[i]);
     } else if (dd[i] <= tol) { // dᵢ ≈ 0 = d₀: rotate zᵢ into z₀; column i becomes zero
       const r = Math.hypot(zz[0], zz[i]);
