@@ -29,9 +29,22 @@ let enabled = true;
 let top = 0; // doubles in use, for _heapAlloc's stack discipline
 let view: Float64Array | undefined;
 
-/** The kernels, or null where WebAssembly SIMD is unavailable (or switched off for tests). */
+/** A memory larger than this is dropped once idle (WebAssembly memory can grow but never shrink). */
+const KEEP_BYTES = 64 * 2 ** 20;
+
+/**
+ * The kernels, or null where WebAssembly SIMD is unavailable (or switched off for tests). When
+ * nothing is allocated and the memory has grown past KEEP_BYTES, a fresh instance replaces it, so
+ * one large factorisation does not pin its memory for the life of the process. Callers hold the
+ * returned kernels only while they have an allocation outstanding.
+ */
 export function _kernels(): Kernels | null {
   if (!enabled) return null;
+  if (instance && top === 0 && memory!.buffer.byteLength > KEEP_BYTES) {
+    instance = undefined;
+    memory = undefined;
+    view = undefined;
+  }
   if (instance === undefined) instance = instantiate();
   return instance;
 }
