@@ -50,3 +50,11 @@ describe("scatterbrainProbe (Chen et al. 2021, Fig. 1 left)", () => {
     expect(errorOf(pts, "random features", "low-rank", 1000)).toBeLessThan(0.02);
   });
 });
+
+describe("scatterbrainProbe budgets", () => {
+  it("accepts a budget larger than the sequence and is then exact", () => {
+    const Q = gauss(8, 4, 7), K = gauss(8, 4, 8);
+    const pts = scatterbrainProbe(Q, K, [0.5], 64, rng(9), { oracle: true });
+    for (const method of ["sparse", "low-rank", "sparse+low-rank"]) expect(errorOf(pts, "oracle", method, 0.5)).toBeLessThan(1e-8);
+  });
+});

@@ -147,9 +147,10 @@ function norm(A: Matrix): number {
  * started from S = 0 and from S = top-(b/2) of A.
  */
 function oracleErrors(A: Matrix, budget: number, rng: Rng, iterations = 3): Record<Approximation, number> {
-  const total = norm(A), half = Math.floor(budget / 2), rest = budget - half;
-  const lowRank = norm(minus(A, truncated(A, Math.min(budget, A.rows), rng))) / total;
-  const sparse = norm(minus(A, topPerRow(A, Math.min(budget, A.cols)))) / total;
+  const N = A.rows, total = norm(A);
+  const half = Math.min(N, Math.floor(budget / 2)), rest = Math.min(N, budget - Math.floor(budget / 2));
+  const lowRank = norm(minus(A, truncated(A, Math.min(budget, N), rng))) / total;
+  const sparse = norm(minus(A, topPerRow(A, Math.min(budget, N)))) / total;
   let both = Infinity;
   for (const start of ["low-rank first", "sparse first"]) {
     let S = start === "sparse first" ? topPerRow(A, half) : matrix(A.rows, A.cols);
