@@ -155,20 +155,31 @@ function gemmJs(
   }
 }
 
+/** Below this many rows of A, `_gemmHeap` reads B unpacked. */
+const UNPACKED_ROWS = 64;
+
 /** Doubles of scratch `_gemmHeap` takes from the kernels' memory (reserve it beforehand). */
 export const GEMM_HEAP_SCRATCH = KC * NC;
 
 /**
  * C += A B for operands already in the kernels' memory (offsets and row strides in doubles):
  * A m × k, B k × n, C m × n, updated in place. Only B is copied (packed, into GEMM_HEAP_SCRATCH
- * doubles taken from the heap); the last m mod MR rows and n mod NR columns run in JavaScript.
+ * doubles taken from the heap), and only when A has enough rows to repay it; the last m mod MR
+ * rows and n mod NR columns run in JavaScript. A row stride of B of exactly 8 KiB costs ~25% when
+ * unpacked (every row of a strip on the same cache sets): callers pad it.
  */
 export function _gemmHeap(K: Kernels, m: number, n: number, k: number, offA: number, lda: number, offB: number, ldb: number, offC: number, ldc: number): void {
   if (m === 0 || n === 0 || k === 0) return;
   const mm = m - (m % MR), nn = n - (n % NR);
   const pack = _heapAlloc(Math.min(KC, k) * Math.min(NC, Math.max(nn, NR)));
   const H = _heapView();
-  if (mm > 0 && nn > 0) {
+  if (mm > 0 && nn > 0 && m < UNPACKED_ROWS) {
+    // Few rows of A: packing B would cost more than the kernel's slower reads of it in place.
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = Math.min(KC, k - p0);
+      K.panel(8 * (offA + p0), 8 * lda, 8 * (offB + p0 * ldb), 8 * offC, 8 * ldc, mm, nn / NR, kc, 8 * ldb, 8 * NR);
+    }
+  } else if (mm > 0 && nn > 0) {
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
       for (let j0 = 0; j0 < nn; j0 += NC) {

@@ -59,11 +59,12 @@ export function _applyReflectors(H: Reflectors, X: Float64Array, xOff: number, l
  */
 function applyResident(K: Kernels, H: Reflectors, X: Float64Array, xOff: number, ldx: number, ncols: number, transpose: boolean): void {
   const L = H.L;
-  const base = _heapAlloc(L * ncols + 2 * NB * L + NB * NB + 2 * NB * ncols);
+  const ld = ncols + 8; // X's row stride, padded off multiples of 8 KiB (see _gemmHeap)
+  const base = _heapAlloc(L * ld + 2 * NB * L + NB * NB + 2 * NB * ncols);
   _heapRelease(_heapAlloc(GEMM_HEAP_SCRATCH)); // reserve, so the view below stays attached
   const M = _heapView();
-  const xh = base, yt = xh + L * ncols, y = yt + NB * L, t = y + L * NB, w = t + NB * NB, tw = w + NB * ncols;
-  for (let i = 0; i < L; i++) M.set(X.subarray(xOff + i * ldx, xOff + i * ldx + ncols), xh + i * ncols);
+  const xh = base, yt = xh + L * ld, y = yt + NB * L, t = y + L * NB, w = t + NB * NB, tw = w + NB * ncols;
+  for (let i = 0; i < L; i++) M.set(X.subarray(xOff + i * ldx, xOff + i * ldx + ncols), xh + i * ld);
   const nblocks = Math.ceil(H.count / NB);
   const Yt = new Float64Array(NB * L);
   const T = new Float64Array(NB * NB);
@@ -80,12 +81,12 @@ function applyResident(K: Kernels, H: Reflectors, X: Float64Array, xOff: number,
     // -T (or -Tᵀ), so that the last product adds: X += Y (-T W)
     for (let i = 0; i < NB; i++) for (let j = 0; j < NB; j++) M[t + i * NB + j] = -(transpose ? T[j * NB + i] : T[i * NB + j]);
     M.fill(0, w, w + b * ncols);
-    _gemmHeap(K, b, ncols, len, yt, len, xh + r0 * ncols, ncols, w, ncols); // W = Yᵀ X
+    _gemmHeap(K, b, ncols, len, yt, len, xh + r0 * ld, ld, w, ncols); // W = Yᵀ X
     M.fill(0, tw, tw + b * ncols);
     _gemmHeap(K, b, ncols, b, t, NB, w, ncols, tw, ncols); // -T W
-    _gemmHeap(K, len, ncols, b, y, NB, tw, ncols, xh + r0 * ncols, ncols); // X -= Y T W
+    _gemmHeap(K, len, ncols, b, y, NB, tw, ncols, xh + r0 * ld, ld); // X -= Y T W
   }
-  for (let i = 0; i < L; i++) X.set(M.subarray(xh + i * ncols, xh + (i + 1) * ncols), xOff + i * ldx);
+  for (let i = 0; i < L; i++) X.set(M.subarray(xh + i * ld, xh + i * ld + ncols), xOff + i * ldx);
   _heapRelease(base);
 }
 

@@ -75,12 +75,12 @@ export function _svdTall(F: Float64Array, m: number, n: number): SVD {
   const S = new Float64Array(n);
   const U = new Float64Array(m * n), V = new Float64Array(n * n);
   // The bidiagonal solver returns ascending values; reverse the columns for descending S.
-  for (let j = 0; j < n; j++) {
-    const src = n - 1 - j;
-    S[j] = s[src];
-    for (let i = 0; i < n; i++) {
-      U[i * n + j] = Ub[i * n + src];
-      V[i * n + j] = Vb[i * n + src];
+  for (let j = 0; j < n; j++) S[j] = s[n - 1 - j];
+  for (let i = 0; i < n; i++) {
+    const row = i * n, last = row + n - 1;
+    for (let j = 0; j < n; j++) {
+      U[row + j] = Ub[last - j];
+      V[row + j] = Vb[last - j];
     }
   }
   _applyReflectors(B.left, U, 0, n, n, false);
