@@ -8,7 +8,8 @@
 import { createExecutor, type ConverterSet, type Executor } from "tslab/dist/executor.js";
 import { createConverter, isCompleteCode, type Converter, type Diagnostic } from "tslab/dist/converter.js";
 import { printQuickInfo } from "tslab/dist/inspect.js";
-import { inPhase, Phase, type SharedState } from "./shared.js";
+import { inPhase, Phase, Slot, type SharedState } from "./shared.js";
+import { afterUserCode, bracketCell, userCodeDepth } from "./userCode.js";
 import { tslabTypeScript } from "./moduleAlias.js";
 
 export type RunOutcome =
@@ -34,7 +35,7 @@ function watchedConverter(make: () => Converter, shared: SharedState, onDiagnost
       convert: (prev, src) => {
         const r = inPhase(shared, Phase.KernelWork, () => inner.convert(prev, src));
         onDiagnostics(r.diagnostics);
-        return r;
+        return r.output ? { ...r, output: bracketCell(r.output, r.hasToplevelAwait === true) } : r;
       },
       addModule: (name, content, meta) => {
         const d = inPhase(shared, Phase.KernelWork, () => inner.addModule(name, content, meta));
@@ -85,13 +86,21 @@ export class Cells {
   }
 
   /**
-   * Compiles and runs one cell. Its synchronous part runs under the vm watchdog (Phase.UserSync),
-   * so a SIGINT stops a busy loop; a pending top-level await is stopped by interrupt().
+   * Compiles and runs one cell. Its synchronous part runs under the vm watchdog, bracketed by
+   * userCode.ts, so a SIGINT stops a busy loop; a pending top-level await is stopped by interrupt().
    */
   async run(code: string): Promise<RunOutcome> {
     const record: Cells["record"] = (this.record = { diagnostics: [] });
     this.interrupted = false;
-    const ok = await inPhase(this.shared, Phase.UserSync, () => this.executor.execute(code));
+    const depth = userCodeDepth();
+    const phase = Atomics.load(this.shared.slots, Slot.Phase) as Phase;
+    let pending: Promise<boolean>;
+    try {
+      pending = this.executor.execute(code);
+    } finally {
+      afterUserCode(this.shared, phase, depth);
+    }
+    const ok = await pending;
     if (ok) return { ok: true, value: record.value?.value, hasValue: record.value !== undefined };
     if (record.thrown) return { ok: false, thrown: record.thrown.value };
     return { ok: false, diagnostics: record.diagnostics };

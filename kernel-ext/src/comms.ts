@@ -66,7 +66,7 @@ export class CommManager {
 
   constructor(
     private readonly out: CommSend,
-    /** Runs a user callback so an interrupt can stop it (see interruptible.ts). */
+    /** Runs a user callback so an interrupt can stop it (see userCode.ts). */
     private readonly call: <T>(fn: () => T) => T,
     private readonly log: (s: string) => void,
   ) {}

@@ -10,7 +10,6 @@
  * served as they arrive, also while a cell awaits: a JavaScript kernel should not need a cell
  * to finish before a slider can talk to it.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { Slot, type SharedState } from "./shared.js";
 import type { Request } from "./threads.js";
 import { log, type SendOptions, type Transport } from "./transport.js";
@@ -18,16 +17,14 @@ import type { Header, JsonObject } from "./wire.js";
 import { Cells, completeness } from "./cells.js";
 import { History, type HistoryQuery } from "./history.js";
 import { CommManager } from "./comms.js";
-import { interruptibleCall } from "./interruptible.js";
+import { userCall } from "./userCode.js";
 import { doExecute } from "./execute.js";
+
+/** LOWRANK_KERNEL_DEBUG=1 logs every request the kernel serves. */
+const debug = Boolean(process.env.LOWRANK_KERNEL_DEBUG);
 
 export type Handler = (r: Request) => void | Promise<void>;
 
-/** The request a piece of code runs on behalf of; async work started by a cell keeps its cell's. */
-interface Context {
-  request: Request;
-  done: boolean;
-}
 
 export class Kernel {
   readonly handlers: Record<string, Handler>;
@@ -36,11 +33,14 @@ export class Kernel {
   /** Runs a user callback so an interrupt can stop it. */
   readonly call: <T>(fn: () => T) => T;
   executionCount = 0;
-  private readonly context = new AsyncLocalStorage<Context>();
-  private cellQueue: Promise<void> = Promise.resolve();
+  /** Requests being served, oldest first (a cell, and what arrived while it awaits). */
+  private readonly active: Request[] = [];
+  /** execute_requests waiting for the running cell. */
+  private readonly cellQueue: Request[] = [];
+  private cellBusy = false;
   /** execute_requests that arrived (shell seq) at or before this are aborted: an earlier cell failed. */
   private abortUpTo = 0;
-  private running: Context | undefined;
+  private running: Request | undefined;
   private lastCell: Request | undefined;
 
   constructor(
@@ -49,7 +49,7 @@ export class Kernel {
     readonly cells: Cells,
     private readonly info: JsonObject,
   ) {
-    this.call = interruptibleCall(shared);
+    this.call = userCall(shared);
     this.comms = new CommManager((type, content, o) => this.publish(type, content, o), this.call, log);
     this.handlers = {
       kernel_info_request: (r) => this.kernel_info_request(r),
@@ -68,27 +68,45 @@ export class Kernel {
   onShutdown: (restart: boolean) => void = () => {};
 
   dispatch(r: Request): void {
-    if (r.header.msg_type === "execute_request") this.cellQueue = this.cellQueue.then(() => this.dispatchOne(r));
-    else void this.dispatchOne(r);
+    if (r.header.msg_type !== "execute_request") return void this.dispatchOne(r);
+    this.cellQueue.push(r);
+    this.nextCell();
   }
 
-  private dispatchOne(r: Request): Promise<void> {
-    const ctx: Context = { request: r, done: false };
-    return this.context.run(ctx, async () => {
-      const type = r.header.msg_type;
-      this.status("busy", r.header);
-      try {
-        const handler = this.handlers[type];
-        if (handler) await handler(r);
-        else log(`unknown message type ${JSON.stringify(type)} on ${r.channel}; ignored`);
-      } catch (e) {
-        log(`${type} failed: ${e instanceof Error ? e.stack : String(e)}`);
-        if (type.endsWith("_request")) this.reply(r, { status: "error", ename: e instanceof Error ? e.name : "Error", evalue: e instanceof Error ? e.message : String(e), traceback: [] });
-      } finally {
-        ctx.done = true;
-        this.status("idle", r.header);
-      }
+  /**
+   * Starts the next queued cell when none runs. A plain queue rather than a promise chain: an
+   * interrupt that ends a task with Runtime.terminateExecution drops V8's pending microtasks,
+   * and a `.then` queued behind the interrupted cell would be lost with them, stalling every
+   * cell after it.
+   */
+  private nextCell(): void {
+    if (this.cellBusy) return;
+    const r = this.cellQueue.shift();
+    if (!r) return;
+    this.cellBusy = true;
+    void this.dispatchOne(r, () => {
+      this.cellBusy = false;
+      this.nextCell();
     });
+  }
+
+  private async dispatchOne(r: Request, done?: () => void): Promise<void> {
+    const type = r.header.msg_type;
+    this.active.push(r);
+    if (debug) log(`${r.channel} ${type} ${r.header.msg_id}`);
+    this.status("busy", r.header);
+    try {
+      const handler = this.handlers[type];
+      if (handler) await handler(r);
+      else log(`unknown message type ${JSON.stringify(type)} on ${r.channel}; ignored`);
+    } catch (e) {
+      log(`${type} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      if (type.endsWith("_request")) this.reply(r, { status: "error", ename: e instanceof Error ? e.name : "Error", evalue: e instanceof Error ? e.message : String(e), traceback: [] });
+    } finally {
+      this.active.splice(this.active.indexOf(r), 1);
+      this.status("idle", r.header);
+      done?.();
+    }
   }
 
   // ---- plumbing -------------------------------------------------------------------------
@@ -109,14 +127,15 @@ export class Kernel {
   }
 
   /**
-   * The request output belongs to: the one whose handler (or the async work it started) runs
-   * now; once that request is finished, the running cell, or else the last cell, as ipykernel
-   * sends late output from threads to the current cell.
+   * The request output belongs to: the latest one still being served, else the last cell, as
+   * ipykernel sends late output (from threads there, timers here) to the current cell.
+   *
+   * Not AsyncLocalStorage, which would follow each request's async work exactly: its promise
+   * hooks make Node abort when an interrupt ends a task with Runtime.terminateExecution
+   * (interruptMain.ts). Output of a cell's async part that overlaps a comm_msg goes to the comm_msg.
    */
   currentRequest(): Request | undefined {
-    const ctx = this.context.getStore();
-    if (ctx && !ctx.done) return ctx.request;
-    return this.running?.request ?? this.lastCell;
+    return this.active[this.active.length - 1] ?? this.lastCell;
   }
 
   // ---- handlers -------------------------------------------------------------------------
@@ -127,7 +146,7 @@ export class Kernel {
 
   async execute_request(r: Request): Promise<void> {
     if (r.seq <= this.abortUpTo) return this.reply(r, { status: "aborted" }, { status: "aborted" });
-    this.running = this.context.getStore();
+    this.running = r;
     this.lastCell = r;
     try {
       const content = await doExecute(this, r);
@@ -174,9 +193,15 @@ export class Kernel {
     this.onShutdown(restart);
   }
 
-  /** SIGINT reached the main thread's listener: stop a pending top-level await, if a cell awaits. */
-  onSigint(): void {
-    Atomics.store(this.shared.slots, Slot.InterruptAck, Atomics.load(this.shared.slots, Slot.InterruptGen));
+  /**
+   * An interrupt reached the main thread between tasks: interrupt_request number `gen` (from
+   * the socket thread), or a SIGINT from outside (no gen). Stops a pending top-level await.
+   * A request the cell already answered with an Interrupted error (acknowledged) is done.
+   */
+  interrupt(gen?: number): void {
+    const s = this.shared.slots;
+    if (gen !== undefined && Atomics.load(s, Slot.InterruptAck) >= gen) return;
+    Atomics.store(s, Slot.InterruptAck, gen ?? Atomics.load(s, Slot.InterruptGen));
     if (this.running) this.cells.interrupt();
   }
 }

