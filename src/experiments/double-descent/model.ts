@@ -18,8 +18,10 @@
  *       ‖β̂‖ = ‖z‖,    test predictions Ψβ̂ = (ΨΦᵀ) α,
  *     where the test-by-train product ΨΦᵀ (m × n) is accumulated as features are added.
  *     These are the semi-normal equations of the minimum-norm problem: R comes from Householder
- *     QR of Φᵀ, ΦΦᵀ is never formed or solved with, and Paige (1973, BIT 13:438) showed that this
- *     read-out is forward stable, with errors of order κ(Φ)·ε like an explicit Q₁ (README).
+ *     QR of Φᵀ and ΦΦᵀ is never formed. Their error is of order κ(Φ)·ε, like an explicit Q₁'s:
+ *     the computed R is exact for some Φ̃ = Φ + δ with ‖δ‖ ≲ ε‖Φ‖, so Φ̃ᵀα̃ is the exact
+ *     min-norm solution for Φ̃ (relative error ≲ κε), and using Φ instead of Φ̃ adds
+ *     ‖δ‖‖α̃‖ ≤ ε‖Φ‖‖β̂‖/σ_min = κε‖β̂‖ (README; model.test.ts checks it against minNormSolve).
  *   ridge (λ > 0): the rows √λ·I come first, so RᵀR = ΦΦᵀ + λI and the same read-out gives the
  *     dual ridge solution β = Φᵀ(ΦΦᵀ + λI)⁻¹y at every N.
  */

@@ -16,7 +16,7 @@ import { metricsOf } from "./summary.js";
 import { hmrtRisk, isotropicCost, isotropicRisks } from "./theory.js";
 
 export interface DoubleDescentResult extends Result {
-  /** Which probes ran (`all` expanded). */
+  /** Which probes ran (`all` and `all-linear` expanded). */
   probes: Probe[];
   /** The feature family of the ridge, label-noise and sample-wise probes. */
   main: FeatureKind;
@@ -61,7 +61,7 @@ function scorePoint(pt: PathPoint, g: number, q: number, test: Digits, Yte: Floa
 export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<DoubleDescentResult> {
   const pool = loadDigits().count - p.m;
   check(p, pool);
-  const probes = p.probe === "all" ? single : [p.probe];
+  const probes = p.probe === "all" ? single : p.probe === "all-linear" ? single.filter((x) => x !== "lora-rank") : [p.probe];
   const runs = (x: Probe) => probes.includes(x);
   const kinds: FeatureKind[] = p.features === "both" ? ["relu", "fourier"] : [p.features];
   const main = kinds[0];
@@ -111,10 +111,9 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
     const used = Math.max(runs("sample-wise") ? gridSample[gridSample.length - 1] : 0, minNormKinds.length > 0 ? p.n : 0);
     const { train, test } = split(ctx.rng.fork("split"), used, p.m);
     const Yte = oneHot(test.labels, 0, ctx.rng.fork("test labels"));
-    const trainN = train.X.subarray(0, p.n * pixels);
-    // Training points first, then test points: the column order every feature row uses.
     const xbar = meanImage();
-    const points = centredPoints(concat(trainN, test.X), pixels, xbar);
+    // Training points first, then test points: the column order every feature row uses.
+    const points = minNormKinds.length > 0 ? centredPoints(concat(train.X.subarray(0, p.n * pixels), test.X), pixels, xbar) : new Float64Array(0);
 
     for (const kind of minNormKinds) {
       // Fixed output scale 1/√n, so a ridge λ means the same at every N (see README).
