@@ -21,7 +21,7 @@ interface ArqueroTable {
   numCols(): number;
   columnNames(): string[];
   toHTML(options?: { limit?: number }): string;
-  objects(options?: { limit?: number }): Record<string, unknown>[];
+  objects(options?: { limit?: number }): object[];
 }
 
 /** arquero's ColumnTable, by shape: tables from another copy of arquero count too. */
@@ -36,7 +36,7 @@ export function plainText(value: unknown): string {
 
 function tableText(t: ArqueroTable, shown: number): string {
   const names = t.columnNames();
-  const rows = t.objects({ limit: shown }).map((r) => names.map((n) => (typeof r[n] === "string" ? (r[n] as string) : inspect(r[n]))));
+  const rows = (t.objects({ limit: shown }) as Record<string, unknown>[]).map((r) => names.map((n) => (typeof r[n] === "string" ? (r[n] as string) : inspect(r[n]))));
   const widths = names.map((n, j) => Math.max(n.length, ...rows.map((r) => r[j].length)));
   const line = (cells: string[]) => cells.map((c, j) => c.padStart(widths[j])).join("  ");
   return [line(names), ...rows.map(line)].join("\n");

@@ -38,7 +38,8 @@ export function installUserApi(k: Kernel): void {
           (e: unknown) => k.publish("stream", { name: "stderr", text: `display failed: ${String(e)}\n` }, { parent: parent ?? {} }),
         );
       } else publishDisplay(k, bundle, options, parent);
-      return displayId;
+      // Only a made-up id is news to the caller (and a cell ending in display() shows no result).
+      return o.displayId === true ? displayId : undefined;
     },
     clearOutput(wait = false) {
       k.publish("clear_output", { wait });
@@ -63,7 +64,7 @@ export const userApiCell = `
  * Shows a value in the notebook. A value with a [Symbol.for("Jupyter.display")]() method is
  * shown with the mime bundle it returns; an arquero table as an HTML table; anything else as text.
  * options.displayId names the output (true makes up a name and returns it); options.update
- * replaces the output of that name in place.
+ * replaces the output of that name in place. Returns the made-up name, else undefined.
  */
 function display(value: unknown, options?: { displayId?: string | true; update?: boolean; metadata?: Record<string, unknown> }): string | undefined {
   return (globalThis as any)[Symbol.for("lowrank-lab.kernel.api")].display(value, options);
