@@ -142,7 +142,7 @@ export function claims(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams)
         const diff = o.mean - dense.mean;
         const tol = 2 * Math.hypot(o.se, dense.se);
         if (Math.abs(diff) > tol) holds = false;
-        evidence.push(`d=${d}: ${k} ${f3(o.mean)} vs dense ${f3(dense.mean)} (Δ ${diff >= 0 ? "+" : ""}${f3(diff)}, tolerance ±${f3(tol)})`);
+        evidence.push(`d=${d}: ${k} ${f3(o.mean)} vs dense ${f3(dense.mean)} (Δ ${diff >= 0 ? "+" : ""}${diff.toFixed(4)}, tolerance ±${tol.toFixed(4)})`);
       }
     }
     out.push({

@@ -41,7 +41,7 @@ export function figures(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams
         Plot.ruleY([0.9], { stroke: "#555" }),
         Plot.ruleY(relative, { y: "threshold", stroke: "label", strokeDasharray: "5,3" }),
         Plot.ruleX(paper, { x: ([, d]: [string, number]) => d, stroke: "#999", strokeDasharray: "2,3" }),
-        Plot.text(paper, { x: ([, d]: [string, number]) => d, y: 0.05, text: ([l, d]: [string, number]) => `paper ${l.startsWith("FC") ? "FC" : "LeNet"} ${d}`, rotate: -90, textAnchor: "start", dy: -5, fill: "#777" }),
+        Plot.text(paper, { x: ([, d]: [string, number]) => d, y: 0.05, text: ([l, d]: [string, number]) => `paper ${l.startsWith("FC") ? "FC" : "LeNet"} ${d}`, rotate: -90, textAnchor: "start", lineAnchor: "bottom", dx: -3, fill: "#777" }),
         Plot.ruleX(absolute, { x: (x: (typeof absolute)[number]) => x.interval.value, stroke: "label", strokeWidth: 1.5 }),
         Plot.ruleX(sweep, { x: "d", y1: (c: CurveRow) => c.meanAcc - c.sdAcc, y2: (c: CurveRow) => c.meanAcc + c.sdAcc, stroke: "label" }),
         Plot.dot(runs, { x: "d", y: "valAcc", stroke: "label", r: 2, strokeOpacity: 0.6 }),
