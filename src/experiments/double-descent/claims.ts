@@ -55,7 +55,7 @@ export function claimsOf(r: DoubleDescentResult): Claim[] {
       const iN = argmax(c.norm);
       out.push({
         id: `norm-peak-${kind}`,
-        statement: `${label[kind]} features: the norm of the solution peaks at the same place, within ${pctTol} of N = n (Belkin et al. 2019, Fig. 2, bottom)`,
+        statement: `${label[kind]} features: the norm of the solution peaks at the same place, within ${pctTol} of N = n (Belkin et al. 2019, Fig. 2)`,
         holds: near(pk.normRatio),
         evidence: `largest ‖β̂‖ ${fmt(c.norm[iN])} at N/n = ${fmt(pk.normRatio)}; at N/n = ${fmt(pk.half.ratio)}: ${fmt(c.norm[nearest(c.ratio, 0.5)])}; at N/n = ${fmt(pk.far.ratio)}: ${fmt(c.norm[nearest(c.ratio, 10)])}`,
       });

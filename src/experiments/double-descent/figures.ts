@@ -2,7 +2,7 @@
  * The papers' plots: test risk (log y) and solution norm against N/n with the interpolation
  * threshold marked (Belkin et al. 2019, Fig. 2); the same sweep with label noise and with ridge
  * (Nakkiran et al.); risk against n at fixed N; the isotropic risk next to its closed form
- * (Hastie et al. 2019, Fig. 2); LoRA losses against rank.
+ * (Hastie et al. 2019, Thm 1); LoRA losses against rank.
  */
 import * as Plot from "@observablehq/plot";
 import { figure, type Figure } from "../../plot/figure.js";
@@ -39,7 +39,7 @@ export function figures(r: DoubleDescentResult, p: DoubleDescentParams): Figure[
     out.push(figure({
       id: "model-wise-norm",
       title: "Norm of the solution against N/n",
-      caption: "‖β̂‖ with features scaled by 1/√N, so that as N → ∞ it tends to the RKHS norm of the kernel interpolant. It peaks where the risk does. After Belkin et al. 2019, Fig. 2 (bottom).",
+      caption: "‖β̂‖ with features scaled by 1/√N, so that as N → ∞ it tends to the RKHS norm of the kernel interpolant. It peaks where the risk does. After Belkin et al. 2019, Fig. 2.",
       plot: {
         x: { type: "log", label: "N/n" },
         y: { type: "log", label: "‖β̂‖₂", grid: true },
@@ -50,7 +50,7 @@ export function figures(r: DoubleDescentResult, p: DoubleDescentParams): Figure[
     out.push(figure({
       id: "model-wise-error",
       title: "Zero-one test error against N/n",
-      caption: "Classification error of the same solutions (argmax of the ten outputs). After Belkin et al. 2019, Fig. 2 (top).",
+      caption: "Classification error of the same solutions (argmax of the ten outputs). After Belkin et al. 2019, Fig. 2.",
       plot: {
         x: { type: "log", label: "N/n" },
         y: { label: "test error (fraction misclassified)", grid: true, domain: [0, 1] },
@@ -148,7 +148,7 @@ export function figures(r: DoubleDescentResult, p: DoubleDescentParams): Figure[
       title: "LoRA fine-tuning: test loss against rank",
       caption: `${setting}; test loss on 1000 clean digits 5-9, with and without the GGPO-style perturbation. Cf. Chang et al. 2025 (arXiv:2502.14538).`,
       plot: {
-        x, y: { label: "test loss (squared error)", grid: true },
+        x, y: { label: "test loss (squared error)", grid: true, zero: true }, // from zero, so small wiggles do not pass for peaks
         color: { legend: true },
         marks: [Plot.line(lr, { x: "rank", y: "testLoss", stroke: "method", marker: "circle" })],
       },
