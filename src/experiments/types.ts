@@ -42,7 +42,11 @@ export interface RunContext {
 export interface Result {
   /** Long format: one row per step / setting / variant. Written as `<name>.csv`. */
   tables: Record<string, ColumnTable>;
-  /** Headline numbers (final errors, fitted rates, ranks), for `--json` and the report. */
+  /**
+   * Headline numbers (final errors, fitted rates, ranks), for `--json` and the report. The same
+   * params, seed and backend give the same metrics, so no wall-clock times here (the runner
+   * reports `durationMs`; an experiment may keep its timings in a table).
+   */
   metrics: Record<string, number>;
 }
 

@@ -214,13 +214,8 @@ export function summarise(p: IntrinsicDimensionParams, rows: RunRow[], ctx: Pick
     metrics[`${info.metric}_D`] = info.D;
     metrics[`${info.metric}_direct_acc`] = mean(direct);
   }
-  for (const proj of [...new Set(rows.map((r) => r.projection))]) {
-    // Per run and step: a stacked group's time is shared by its runs.
-    const main = rows.filter((r) => r.net === plan.main && r.projection === proj);
-    if (main.length) metrics[`fc_ms_per_run_step_${proj}`] = mean(main.map((r) => r.msPerStep / r.stacked));
-  }
+  // Metrics are a function of (params, seed, backend) alone; wall times stay in the runs table.
   metrics.runs = rows.length;
-  metrics.train_seconds = rows.reduce((s, r) => s + r.seconds, 0);
   const runsTable = aq.from(rows);
   const dintTable = aq.from(dint.map((r) => ({
     net: r.net, label: r.label, D: r.D, definition: r.definition, threshold: r.threshold, directAcc: r.directAcc,
