@@ -30,7 +30,7 @@ interface CurveRows {
 const single: Probe[] = ["model-wise", "sample-wise", "ridge", "label-noise", "theory", "lora-rank"];
 const uniqueSorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-export const pct = (x: number) => `${Math.round(100 * x)}%`;
+const pct = (x: number) => `${Math.round(100 * x)}%`;
 
 function check(p: DoubleDescentParams, pool: number): void {
   if (new Set(p.ratios).size !== p.ratios.length) throw new UsageError(`double-descent: ratios=${p.ratios.join(",")} repeats a value`);
