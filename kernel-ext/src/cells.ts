@@ -3,7 +3,8 @@
  * each cell against the declarations of the cells before it, keeps their variables, and handles
  * top-level await. Its executor reports through a console (errors, the last expression's value)
  * rather than return values; here that console is a recorder, so the kernel gets the thrown value
- * and the cell's value as objects, and the converter is wrapped to keep structured diagnostics.
+ * and the cell's value as objects, and the converter is wrapped to keep structured diagnostics
+ * and to bracket each cell's code for interrupts (userCode.ts).
  */
 import { createExecutor, type ConverterSet, type Executor } from "tslab/dist/executor.js";
 import { createConverter, isCompleteCode, type Converter, type Diagnostic } from "tslab/dist/converter.js";
@@ -59,19 +60,17 @@ export class Cells {
 
   constructor(private readonly shared: SharedState, rootDir = process.cwd()) {
     const keep = (d: Diagnostic[]) => (this.record.diagnostics = d);
-    const made: Converter[] = [];
+    // Made on first use, as tslab's own ConverterSetImpl does: most sessions never compile browser code.
+    const made = new Set<Converter>();
+    const track = (c: Converter) => (made.add(c), c);
     const node = watchedConverter(() => createConverter({ isJS: false, isBrowser: false }), shared, keep);
     const browser = watchedConverter(() => createConverter({ isJS: false, isBrowser: true }), shared, keep);
     const convs: ConverterSet = {
       get node() {
-        const c = node();
-        if (!made.includes(c)) made.push(c);
-        return c;
+        return track(node());
       },
       get browser() {
-        const c = browser();
-        if (!made.includes(c)) made.push(c);
-        return c;
+        return track(browser());
       },
       close: () => made.forEach((c) => c.close()),
     };

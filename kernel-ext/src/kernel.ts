@@ -19,6 +19,7 @@ import { History, type HistoryQuery } from "./history.js";
 import { CommManager } from "./comms.js";
 import { userCall } from "./userCode.js";
 import { doExecute } from "./execute.js";
+import { Interrupted, thrownError } from "./errors.js";
 
 /** LOWRANK_KERNEL_DEBUG=1 logs every request the kernel serves. */
 const debug = Boolean(process.env.LOWRANK_KERNEL_DEBUG);
@@ -41,6 +42,9 @@ export class Kernel {
   /** execute_requests that arrived (shell seq) at or before this are aborted: an earlier cell failed. */
   private abortUpTo = 0;
   private running: Request | undefined;
+  /** Resolves at the next interrupt. */
+  private interruptNotice: Promise<void>;
+  private fireInterruptNotice: () => void = () => {};
   private lastCell: Request | undefined;
 
   constructor(
@@ -50,6 +54,7 @@ export class Kernel {
     private readonly info: JsonObject,
   ) {
     this.call = userCall(shared);
+    this.interruptNotice = new Promise((resolve) => (this.fireInterruptNotice = resolve));
     this.comms = new CommManager((type, content, o) => this.publish(type, content, o), this.call, log);
     this.handlers = {
       kernel_info_request: (r) => this.kernel_info_request(r),
@@ -97,11 +102,18 @@ export class Kernel {
     this.status("busy", r.header);
     try {
       const handler = this.handlers[type];
-      if (handler) await handler(r);
-      else log(`unknown message type ${JSON.stringify(type)} on ${r.channel}; ignored`);
+      if (!handler) log(`unknown message type ${JSON.stringify(type)} on ${r.channel}; ignored`);
+      // A cell answers an interrupt itself (an Interrupted error); any other pending handler
+      // (a comm callback awaiting something) is given up on, so its request still ends in idle.
+      else if (type === "execute_request") await handler(r);
+      else await Promise.race([handler(r), this.interruptNotice.then(() => Promise.reject(new Interrupted()))]);
     } catch (e) {
       log(`${type} failed: ${e instanceof Error ? e.stack : String(e)}`);
-      if (type.endsWith("_request")) this.reply(r, { status: "error", ename: e instanceof Error ? e.name : "Error", evalue: e instanceof Error ? e.message : String(e), traceback: [] });
+      const err = thrownError(e);
+      if (type.endsWith("_request")) this.reply(r, { status: "error", ...err });
+      // A failing widget callback has no reply to carry its error: show it as stderr of the comm
+      // message (an Output widget capturing that message, or JupyterLab's log console, shows it).
+      else this.publish("stream", { name: "stderr", text: err.traceback.join("\n") + "\n" }, { parent: r.header });
     } finally {
       this.active.splice(this.active.indexOf(r), 1);
       this.status("idle", r.header);
@@ -203,5 +215,7 @@ export class Kernel {
     if (gen !== undefined && Atomics.load(s, Slot.InterruptAck) >= gen) return;
     Atomics.store(s, Slot.InterruptAck, gen ?? Atomics.load(s, Slot.InterruptGen));
     if (this.running) this.cells.interrupt();
+    this.fireInterruptNotice();
+    this.interruptNotice = new Promise((resolve) => (this.fireInterruptNotice = resolve));
   }
 }

@@ -171,6 +171,26 @@ class ProtocolTests(KernelTestCase):
         answer = self.iopub_of_type("comm_msg")
         self.assertEqual(answer["content"]["data"]["method"], "update_states")
 
+    def test_a_failing_comm_callback_reports_its_error_and_an_interrupt_ends_a_hung_one(self):
+        reply, _ = self.run_cell(BRIDGE + """
+        bridge.registerCommTarget("moody", (comm: any) => {
+          comm.onMsg(async (d: any) => {
+            if (d.fail) throw new RangeError("callback failed on purpose");
+            if (d.hang) await new Promise(() => {});
+          });
+        });""")
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.send_shell("comm_open", {"comm_id": "moody1", "target_name": "moody", "data": {}})
+        msg_id = self.send_shell("comm_msg", {"comm_id": "moody1", "data": {"fail": True}})
+        outputs = self.outputs_of(msg_id)
+        self.assertTrue(any(m["msg_type"] == "stream" and "RangeError: callback failed on purpose" in m["content"]["text"] for m in outputs), outputs)
+
+        msg_id = self.send_shell("comm_msg", {"comm_id": "moody1", "data": {"hang": True}})
+        time.sleep(0.5)
+        self.km.interrupt_kernel()
+        self.outputs_of(msg_id, timeout=20)  # ends with its idle status
+        self.assertEqual(self.value_of("'still here'"), "'still here'")
+
     def test_a_comm_for_an_unknown_target_is_closed_at_once(self):
         self.send_shell("comm_open", {"comm_id": "lost1", "target_name": "no.such.target", "data": {}})
         closed = self.iopub_of_type("comm_close")
@@ -247,6 +267,41 @@ class ProtocolTests(KernelTestCase):
         self.assertIn("not assignable to type 'number'", content["evalue"])
         self.assertTrue(content["traceback"])
         self.assertEqual([m["msg_type"] for m in outputs if m["msg_type"] != "execute_input"], ["error"])
+
+    # ---- execute_request options ------------------------------------------------------------
+
+    def test_user_expressions_are_evaluated_after_the_cell(self):
+        msg_id = self.kc.execute("const ue = 5", user_expressions={"double": "ue * 2", "bad": "nope()"})
+        expressions = self.reply_to(msg_id)["content"]["user_expressions"]
+        self.assertEqual(expressions["double"]["status"], "ok")
+        self.assertEqual(expressions["double"]["data"]["text/plain"], "10")
+        self.assertEqual(expressions["bad"]["status"], "error")
+
+    def test_a_silent_cell_publishes_nothing_and_is_not_counted(self):
+        before = self.reply_to(self.kc.execute("1"))["content"]["execution_count"]
+        reply, outputs = self.run_cell("40 + 2", silent=True)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual([m["msg_type"] for m in outputs], [])
+        after = self.reply_to(self.kc.execute("2"))["content"]["execution_count"]
+        self.assertEqual(after, before + 1)
+
+    def test_completion_knows_the_members_of_lab(self):
+        code = "lab.linalg.sv"
+        reply = self.reply_to(self.kc.complete(code, len(code)))["content"]
+        self.assertIn("svd", reply["matches"])
+        self.assertEqual((reply["cursor_start"], reply["cursor_end"]), (len("lab.linalg."), len(code)))
+
+    def test_an_exception_thrown_later_by_a_timer_is_reported_and_the_kernel_lives_on(self):
+        msg_id = self.kc.execute("setTimeout(() => { throw new Error('late failure'); }, 50); 'scheduled'")
+        self.reply_to(msg_id)
+        deadline = time.monotonic() + 20
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=max(0.01, deadline - time.monotonic()))
+            if msg["msg_type"] == "stream" and "late failure" in msg["content"]["text"]:
+                self.assertEqual(msg["content"]["name"], "stderr")
+                self.assertEqual(msg["parent_header"]["msg_id"], msg_id)
+                break
+        self.assertEqual(self.value_of("'alive'"), "'alive'")
 
     # ---- control and heartbeat while busy ---------------------------------------------------
 
