@@ -26,7 +26,6 @@ const debug = Boolean(process.env.LOWRANK_KERNEL_DEBUG);
 
 export type Handler = (r: Request) => void | Promise<void>;
 
-
 export class Kernel {
   readonly handlers: Record<string, Handler>;
   readonly comms: CommManager;
