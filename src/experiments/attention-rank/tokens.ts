@@ -6,61 +6,16 @@
  * license, J. Cazala; digits from LeCun, Cortes & Burges). Nothing is downloaded. A fixed split
  * (the last 20% of each class is the test set) keeps every seed scored on the same digits.
  */
-import { createRequire } from "node:module";
 import type { Rng } from "../../compute/rng.js";
 import { matrix, type Matrix } from "../../linalg/matrix.js";
 import type { Grid } from "./attention.js";
+import { mnistSplit, pixels, type Digits } from "../../data/mnist.js";
 
-export const pixels = 784; // 28 × 28
+export { pixels, take, type Digits } from "../../data/mnist.js";
 
-export interface Digits {
-  /** [n, 784], row-major, pixels in [0, 1]. */
-  X: Float32Array;
-  /** [n], labels 0..9. */
-  y: Int32Array;
-  n: number;
-}
-
-interface MnistDigit {
-  length: number;
-  raw: number[];
-}
-
-let cache: { train: Digits; test: Digits } | undefined;
-
-function pack(rows: Array<{ raw: number[]; offset: number; label: number }>): Digits {
-  const X = new Float32Array(rows.length * pixels);
-  const y = new Int32Array(rows.length);
-  rows.forEach((r, i) => {
-    for (let k = 0; k < pixels; k++) X[i * pixels + k] = r.raw[r.offset + k];
-    y[i] = r.label;
-  });
-  return { X, y, n: rows.length };
-}
-
-/** The fixed train/test split, interleaved by class so any prefix is close to balanced. Parsed once (~0.3 s). */
+/** The fixed train/test split of src/data/mnist.ts (the last 20% of each class is the test set). */
 export function loadMnist(): { train: Digits; test: Digits } {
-  if (cache) return cache;
-  const digits = createRequire(import.meta.url)("mnist") as MnistDigit[];
-  const train: Array<{ raw: number[]; offset: number; label: number }>[] = [];
-  const test: Array<Array<{ raw: number[]; offset: number; label: number }>> = [];
-  for (let label = 0; label < 10; label++) {
-    const { length, raw } = digits[label];
-    const nTrain = Math.round(length * 0.8);
-    for (let i = 0; i < length; i++) {
-      const row = { raw, offset: i * pixels, label };
-      if (i < nTrain) (train[i] ??= []).push(row);
-      else (test[i - nTrain] ??= []).push(row);
-    }
-  }
-  cache = { train: pack(train.flat()), test: pack(test.flat()) };
-  return cache;
-}
-
-/** The first `n` digits of `d` (a class-balanced prefix). */
-export function take(d: Digits, n: number): Digits {
-  const m = Math.min(n, d.n);
-  return { X: d.X.subarray(0, m * pixels), y: d.y.subarray(0, m), n: m };
+  return mnistSplit(0.2);
 }
 
 /** N i.i.d. standard Gaussian tokens of width D. */

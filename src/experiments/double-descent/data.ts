@@ -11,7 +11,7 @@
  * Belkin et al. (arXiv:1812.11118, Fig. 2) draw a random subset of MNIST; we draw ours from the
  * run's seed, train and test disjoint.
  */
-import { createRequire } from "node:module";
+import { mnistByClass } from "../../data/mnist.js";
 import type { Rng } from "../../compute/rng.js";
 
 export const pixels = 784;
@@ -31,7 +31,7 @@ let mean: Float64Array | undefined;
 /** All 10,000 digits, parsed once per process. */
 export function loadDigits(): Digits {
   if (all) return all;
-  const mnist = createRequire(import.meta.url)("mnist") as Array<{ length: number; raw: number[] }>;
+  const mnist = mnistByClass();
   const count = mnist.reduce((s, d) => s + d.length, 0);
   const X = new Float32Array(count * pixels);
   const labels = new Uint8Array(count);

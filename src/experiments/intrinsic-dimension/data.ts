@@ -7,62 +7,15 @@
  * digits, as the paper scores every d on one validation set. Digits are interleaved by class
  * so any prefix of the training pool is close to class-balanced.
  */
-import { createRequire } from "node:module";
+import { mnistSplit, type Digits } from "../../data/mnist.js";
 
-export const pixels = 784; // 28 × 28
-export const classes = 10;
-
-export interface Digits {
-  /** [n, 784], row-major, pixels in [0, 1]. */
-  X: Float32Array;
-  /** [n], labels 0..9. */
-  y: Int32Array;
-  n: number;
-}
-
-interface MnistDigit {
-  length: number;
-  raw: number[];
-}
-
-let cache: { train: Digits; val: Digits } | undefined;
-
-function digits(rows: Array<{ image: number[]; offset: number; label: number }>): Digits {
-  const X = new Float32Array(rows.length * pixels);
-  const y = new Int32Array(rows.length);
-  rows.forEach((r, i) => {
-    for (let k = 0; k < pixels; k++) X[i * pixels + k] = r.image[r.offset + k];
-    y[i] = r.label;
-  });
-  return { X, y, n: rows.length };
-}
+export { pixels, classes, take, type Digits } from "../../data/mnist.js";
 
 /**
- * The fixed split: the last `valFraction` of each digit class is validation, the rest is the
- * training pool (≈8,000 at the default 0.2). Parsed once per process (~0.3 s).
+ * The fixed split: the last 20% of each digit class is validation, the rest (≈8,000) is the
+ * training pool.
  */
 export function loadMnist(): { train: Digits; val: Digits } {
-  if (cache) return cache;
-  const mnist = createRequire(import.meta.url)("mnist") as MnistDigit[];
-  const valFraction = 0.2;
-  const train: Array<{ image: number[]; offset: number; label: number }>[] = [];
-  const val: Array<{ image: number[]; offset: number; label: number }> = [];
-  for (let label = 0; label < classes; label++) {
-    const { length, raw } = mnist[label];
-    const nTrain = Math.round(length * (1 - valFraction));
-    for (let i = 0; i < length; i++) {
-      const row = { image: raw, offset: i * pixels, label };
-      if (i < nTrain) (train[i] ??= []).push(row);
-      else val.push(row);
-    }
-  }
-  // Round-robin over classes: the i-th digit of every class, then the (i+1)-th, ...
-  cache = { train: digits(train.flat()), val: digits(val) };
-  return cache;
-}
-
-/** The first `n` digits of `d` (a class-balanced prefix of the training pool). */
-export function take(d: Digits, n: number): Digits {
-  const m = Math.min(n, d.n);
-  return { X: d.X.subarray(0, m * pixels), y: d.y.subarray(0, m), n: m };
+  const { train, test } = mnistSplit(0.2);
+  return { train, val: test };
 }

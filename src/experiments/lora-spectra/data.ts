@@ -9,7 +9,7 @@
  * feature changes, the regime where full fine-tuning and LoRA can differ (a teacher with a
  * planted low-rank shift would force the same rank-r change on every method).
  */
-import { createRequire } from "node:module";
+import { mnistByClass } from "../../data/mnist.js";
 
 const SIDE = 28;
 export const classes = 10;
@@ -22,11 +22,6 @@ export interface Images {
   y: Int32Array;
   n: number;
   d: number;
-}
-
-interface MnistDigit {
-  length: number;
-  raw: number[];
 }
 
 /** Averages f×f blocks (f = 28 / side): 14×14 keeps the digits legible at a quarter of the cost. */
@@ -69,7 +64,7 @@ export interface TaskData {
  * standard deviation (one scalar each), for both tasks alike.
  */
 export function loadTasks(side: number, nTrain: number, nTest: number, shift: Shift): TaskData {
-  const mnist = createRequire(import.meta.url)("mnist") as MnistDigit[];
+  const mnist = mnistByClass();
   const d = side * side;
   const pick = (first: number, last: number, n: number): Array<[number, number]> => {
     // Round-robin over classes (i-th digit of each class, then the (i+1)-th...), so any n is balanced.
