@@ -6,12 +6,11 @@
  * is the best of a few repeats. Without torch the PyTorch column stays empty.
  * Run directly: `npx tsx bench/attentionRank.ts`.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { rng } from "../src/compute/rng.js";
 import { attend, attentionKinds, gridFor, randomHeadWeights } from "../src/experiments/attention-rank/attention.js";
 import { randomTokens } from "../src/experiments/attention-rank/tokens.js";
+import { runPythonJson } from "./python.js";
 
 export interface BenchRow {
   name: string;
@@ -23,18 +22,7 @@ export interface BenchRow {
 const D = 64, d = 64, dv = 64;
 
 function torchTimes(Ns: number[], repeats: number): Record<string, number> | undefined {
-  const script = ["./attention_rank_torch.py", "../../bench/attention_rank_torch.py"].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(p));
-  if (!script) return undefined;
-  const single = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-  const res = spawnSync("python3", [script, JSON.stringify({ N: Ns, D, d, dv, kinds: attentionKinds, repeats })], {
-    encoding: "utf8", env: { ...process.env, ...single }, maxBuffer: 1 << 20,
-  });
-  if (res.error || res.status !== 0) {
-    process.stderr.write(`attention-rank bench: PyTorch run skipped (${res.error?.message ?? res.stderr.trim().split("\n").pop()})\n`);
-    return undefined;
-  }
-  const lines = res.stdout.trim().split("\n");
-  return JSON.parse(lines[lines.length - 1]) as Record<string, number>;
+  return runPythonJson<Record<string, number>>("attention-rank bench", "attention_rank_torch.py", { N: Ns, D, d, dv, kinds: attentionKinds, repeats });
 }
 
 function cpuMs(f: () => void, repeats: number): number {

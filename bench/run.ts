@@ -8,6 +8,7 @@ import { benchMatrixSensing } from "./matrixSensing.js";
 import { benchSvd } from "./svd.js";
 import { benchDoubleDescent } from "./doubleDescent.js";
 import { benchAttentionRank } from "./attentionRank.js";
+import { benchIntrinsicDimension } from "./intrinsicDimension.js";
 
 interface Row {
   name: string;
@@ -24,5 +25,5 @@ function print(rows: Row[]): void {
   }
 }
 
-const rows: Row[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent()), ...(await benchAttentionRank())];
+const rows: Row[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent()), ...(await benchAttentionRank()), ...(await benchIntrinsicDimension())];
 print(rows);
