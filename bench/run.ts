@@ -9,6 +9,7 @@ import { benchSvd } from "./svd.js";
 import { benchDoubleDescent } from "./doubleDescent.js";
 import { benchAttentionRank } from "./attentionRank.js";
 import { benchIntrinsicDimension } from "./intrinsicDimension.js";
+import { benchLoraSpectra } from "./loraSpectra.js";
 
 interface Row {
   name: string;
@@ -25,5 +26,5 @@ function print(rows: Row[]): void {
   }
 }
 
-const rows: Row[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent()), ...(await benchAttentionRank()), ...(await benchIntrinsicDimension())];
+const rows: Row[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent()), ...(await benchAttentionRank()), ...(await benchIntrinsicDimension()), ...(await benchLoraSpectra())];
 print(rows);

@@ -1,0 +1,119 @@
+/**
+ * lab.spectra.compare on a 768 × 768 pair (the size of a RoBERTa-base attention projection, the
+ * model of Shuttleworth et al., arXiv:2410.21228) against numpy doing the same work
+ * (bench/lora_spectra_numpy.py): two thin SVDs, the k × n |cos| block, the intruder count and
+ * the effective and stable ranks. Both sides read the very same matrices: ours are written to a
+ * temporary float64 file that numpy loads, and the intruder counts must agree for a row to count.
+ * Two rows, as bench/svd.ts: numpy with BLAS threads as installed, and on one thread like our
+ * code. Best of a few runs after a warm-up; wall time is the ratio, CPU time is reported beside
+ * it because on a shared machine it is the steadier number.
+ *
+ * Run directly: `npm run build && node dist/bench/loraSpectra.js`, or through `npm run bench`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { rng } from "../src/compute/rng.js";
+import { compare } from "../src/experiments/lora-spectra/compare.js";
+import { matmulABt, randomOrthonormal } from "../src/linalg/index.js";
+import type { Matrix } from "../src/linalg/matrix.js";
+import { runPythonJson } from "./python.js";
+
+export interface LoraSpectraBenchRow {
+  name: string;
+  oursMs: number;
+  numpyMs?: number;
+  /** oursMs / numpyMs (wall time): below 1 means lowrank-lab is faster. */
+  ratio?: number;
+  oursCpuMs?: number;
+  numpyCpuMs?: number;
+}
+
+interface NumpyResult {
+  ms: number;
+  cpuMs: number;
+  intruders: number;
+  maxSimilarity: number[];
+}
+
+const k = 10, epsilon = 0.5;
+
+/**
+ * W0 = Q₁ diag(s) Q₂ᵀ with Haar-random Q₁, Q₂ and s_i = (i + 1)^-0.7 (a decaying spectrum whose
+ * top values stand apart, as in a trained weight); W = W0 + Σ_t λ_t u_t v_tᵀ, a rank-4 update on
+ * random unit directions with λ from 2σ₁ down to 0.3σ₁: the strong ones enter the top k as new
+ * directions (intruders), the weak ones may not.
+ */
+export function loraSpectraPair(n: number, seed = 0): { W0: Matrix; W: Matrix } {
+  const r = rng(seed);
+  const Q1 = randomOrthonormal(n, n, r.fork("Q1"));
+  const Q2 = randomOrthonormal(n, n, r.fork("Q2"));
+  for (let a = 0; a < n; a++) for (let i = 0; i < n; i++) Q1.data[a * n + i] *= (i + 1) ** -0.7;
+  const W0 = matmulABt(Q1, Q2);
+  const W: Matrix = { rows: n, cols: n, data: W0.data.slice() };
+  const lambdas = [2, 1.2, 0.6, 0.3];
+  const up = r.fork("update");
+  const unit = () => {
+    const x = up.normals(n);
+    const norm = Math.hypot(...x);
+    return x.map((v) => v / norm);
+  };
+  for (const lambda of lambdas) {
+    const u = unit(), v = unit();
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) W.data[a * n + b] += lambda * u[a] * v[b];
+  }
+  return { W0, W };
+}
+
+function timeOurs(W0: Matrix, W: Matrix, repeats: number): { ms: number; cpuMs: number; intruders: number; maxSimilarity: Float64Array } {
+  const first = compare(W0, W, { k, epsilon }); // warm-up: V8 compiles the kernels, as LAPACK is compiled ahead
+  let ms = Infinity, cpuMs = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now(), c = process.cpuUsage();
+    compare(W0, W, { k, epsilon });
+    ms = Math.min(ms, performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpuMs = Math.min(cpuMs, (used.user + used.system) / 1000);
+  }
+  return { ms, cpuMs, intruders: first.intruderCount, maxSimilarity: first.maxSimilarity };
+}
+
+export async function benchLoraSpectra(n = 768, repeats = 3, log = (line: string) => process.stderr.write(line + "\n")): Promise<LoraSpectraBenchRow[]> {
+  const { W0, W } = loraSpectraPair(n);
+  const ours = timeOurs(W0, W, repeats);
+  const dir = mkdtempSync(join(tmpdir(), "lora-spectra-bench-"));
+  const file = join(dir, "pair.f64");
+  const rows: LoraSpectraBenchRow[] = [];
+  try {
+    const bytes = new Float64Array(2 * n * n);
+    bytes.set(W0.data, 0);
+    bytes.set(W.data, n * n);
+    writeFileSync(file, new Uint8Array(bytes.buffer)); // little-endian on every platform Node runs on
+    for (const [label, oneThread] of [["numpy as installed", false], ["numpy on 1 thread", true]] as const) {
+      const row: LoraSpectraBenchRow = { name: `spectra.compare ${n}×${n} vs ${label}`, oursMs: ours.ms, oursCpuMs: ours.cpuMs };
+      rows.push(row);
+      const numpy = runPythonJson<NumpyResult>(`bench lora-spectra (${label})`, "lora_spectra_numpy.py", { file, n, k, epsilon, repeats }, undefined, oneThread);
+      if (!numpy) continue; // the reason is already on stderr
+      // Different answers would mean different work: such a ratio is not reported.
+      const gap = Math.max(...numpy.maxSimilarity.map((s: number, j: number) => Math.abs(s - ours.maxSimilarity[j])));
+      if (numpy.intruders !== ours.intruders) {
+        log(`bench lora-spectra: intruder counts differ (ours ${ours.intruders}, numpy ${numpy.intruders}); no ratio`);
+        continue;
+      }
+      log(`bench lora-spectra (${label}): ${ours.intruders} intruders on both sides; max |Δ max|cos|| ${gap.toExponential(1)}; CPU ms ours ${ours.cpuMs.toFixed(0)}, numpy ${numpy.cpuMs.toFixed(0)}`);
+      Object.assign(row, { numpyMs: numpy.ms, ratio: ours.ms / numpy.ms, numpyCpuMs: numpy.cpuMs });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const fmt = (x: number | undefined, d = 1) => (x === undefined ? "—" : x.toFixed(d));
+  process.stdout.write(`${"benchmark".padEnd(44)}${"ours ms".padStart(10)}${"numpy ms".padStart(10)}${"ours/numpy".padStart(12)}${"ours CPU".padStart(10)}${"numpy CPU".padStart(11)}\n`);
+  for (const r of await benchLoraSpectra()) {
+    process.stdout.write(`${r.name.padEnd(44)}${fmt(r.oursMs).padStart(10)}${fmt(r.numpyMs).padStart(10)}${(r.ratio === undefined ? "—" : fmt(r.ratio, 2) + "×").padStart(12)}${fmt(r.oursCpuMs).padStart(10)}${fmt(r.numpyCpuMs).padStart(11)}\n`);
+  }
+}
