@@ -11,13 +11,7 @@ import { rng } from "../src/compute/rng.js";
 import { attend, attentionKinds, gridFor, randomHeadWeights } from "../src/experiments/attention-rank/attention.js";
 import { randomTokens } from "../src/experiments/attention-rank/tokens.js";
 import { runPythonJson } from "./python.js";
-
-export interface BenchRow {
-  name: string;
-  oursMs: number;
-  numpyMs?: number;
-  ratio?: number;
-}
+import type { BenchRow } from "./row.js";
 
 const D = 64, d = 64, dv = 64;
 

@@ -17,13 +17,7 @@ import { resolveParams } from "../src/experiments/schema.js";
 import { doubleDescent } from "../src/experiments/double-descent/index.js";
 import { loadDigits } from "../src/experiments/double-descent/data.js";
 import type { DoubleDescentParams } from "../src/experiments/double-descent/params.js";
-
-export interface BenchRow {
-  name: string;
-  oursMs: number;
-  numpyMs?: number;
-  ratio?: number;
-}
+import type { BenchRow } from "./row.js";
 
 function numpyScript(): string | undefined {
   const candidates = ["./double_descent_numpy.py", "../../bench/double_descent_numpy.py"].map((p) => fileURLToPath(new URL(p, import.meta.url)));

@@ -17,17 +17,7 @@ import { fcNet, initTheta } from "../src/experiments/intrinsic-dimension/model.j
 import { projection, type ProjectionKind } from "../src/experiments/intrinsic-dimension/projection.js";
 import { trainSubspaces } from "../src/experiments/intrinsic-dimension/train.js";
 import { runPythonJson } from "./python.js";
-
-export interface BenchRow {
-  name: string;
-  /** ms per step, wall clock. */
-  oursMs: number;
-  numpyMs?: number;
-  /** ours / torch in CPU time per step (below 1 means ours is faster). */
-  ratio?: number;
-  oursCpuMs?: number;
-  numpyCpuMs?: number;
-}
+import type { BenchRow } from "./row.js";
 
 interface Run {
   kind: ProjectionKind;

@@ -19,16 +19,7 @@ import { compare } from "../src/experiments/lora-spectra/compare.js";
 import { matmulABt, randomOrthonormal } from "../src/linalg/index.js";
 import type { Matrix } from "../src/linalg/matrix.js";
 import { runPythonJson } from "./python.js";
-
-export interface LoraSpectraBenchRow {
-  name: string;
-  oursMs: number;
-  numpyMs?: number;
-  /** oursMs / numpyMs (wall time): below 1 means lowrank-lab is faster. */
-  ratio?: number;
-  oursCpuMs?: number;
-  numpyCpuMs?: number;
-}
+import type { BenchRow } from "./row.js";
 
 interface NumpyResult {
   ms: number;
@@ -79,19 +70,19 @@ function timeOurs(W0: Matrix, W: Matrix, repeats: number): { ms: number; cpuMs: 
   return { ms, cpuMs, intruders: first.intruderCount, maxSimilarity: first.maxSimilarity };
 }
 
-export async function benchLoraSpectra(n = 768, repeats = 3, log = (line: string) => process.stderr.write(line + "\n")): Promise<LoraSpectraBenchRow[]> {
+export async function benchLoraSpectra(n = 768, repeats = 3, log = (line: string) => process.stderr.write(line + "\n")): Promise<BenchRow[]> {
   const { W0, W } = loraSpectraPair(n);
   const ours = timeOurs(W0, W, repeats);
   const dir = mkdtempSync(join(tmpdir(), "lora-spectra-bench-"));
   const file = join(dir, "pair.f64");
-  const rows: LoraSpectraBenchRow[] = [];
+  const rows: BenchRow[] = [];
   try {
     const bytes = new Float64Array(2 * n * n);
     bytes.set(W0.data, 0);
     bytes.set(W.data, n * n);
     writeFileSync(file, new Uint8Array(bytes.buffer)); // little-endian on every platform Node runs on
     for (const [label, oneThread] of [["numpy as installed", false], ["numpy on 1 thread", true]] as const) {
-      const row: LoraSpectraBenchRow = { name: `spectra.compare ${n}×${n} vs ${label}`, oursMs: ours.ms, oursCpuMs: ours.cpuMs };
+      const row: BenchRow = { name: `spectra.compare ${n}×${n} vs ${label}`, oursMs: ours.ms, oursCpuMs: ours.cpuMs };
       rows.push(row);
       const numpy = runPythonJson<NumpyResult>(`bench lora-spectra (${label})`, "lora_spectra_numpy.py", { file, n, k, epsilon, repeats }, undefined, oneThread);
       if (!numpy) continue; // the reason is already on stderr

@@ -11,17 +11,7 @@ import { rng } from "../src/compute/rng.js";
 import { resolveParams } from "../src/experiments/schema.js";
 import { matrixSensing } from "../src/experiments/matrix-sensing/index.js";
 import type { MatrixSensingParams } from "../src/experiments/matrix-sensing/params.js";
-
-export interface BenchRow {
-  name: string;
-  /** Wall-clock times, and their ratio (ours / numpy; below 1 means ours is faster). */
-  oursMs: number;
-  numpyMs?: number;
-  ratio?: number;
-  /** CPU times of the same runs: steadier than wall time on a machine shared with other work. */
-  oursCpuMs?: number;
-  numpyCpuMs?: number;
-}
+import type { BenchRow } from "./row.js";
 
 /** The script sits beside this file in the source tree; compiled, this file is in dist/bench/. */
 function numpyScript(): string | undefined {

@@ -10,21 +10,17 @@ import { benchDoubleDescent } from "./doubleDescent.js";
 import { benchAttentionRank } from "./attentionRank.js";
 import { benchIntrinsicDimension } from "./intrinsicDimension.js";
 import { benchLoraSpectra } from "./loraSpectra.js";
+import type { BenchRow } from "./row.js";
 
-interface Row {
-  name: string;
-  oursMs: number;
-  numpyMs?: number;
-  ratio?: number;
-}
-
-function print(rows: Row[]): void {
+function print(rows: BenchRow[]): void {
   const fmt = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(1));
-  process.stdout.write(`${"benchmark".padEnd(36)}${"ours ms".padStart(12)}${"numpy ms".padStart(12)}${"ours/numpy".padStart(12)}\n`);
+  const head = ["ours ms", "ref ms", "ours CPU", "ref CPU", "ours/ref"];
+  process.stdout.write(`${"benchmark".padEnd(44)}${head.map((h) => h.padStart(11)).join("")}\n`);
   for (const r of rows) {
-    process.stdout.write(`${r.name.padEnd(36)}${fmt(r.oursMs).padStart(12)}${fmt(r.numpyMs).padStart(12)}${(r.ratio === undefined ? "—" : r.ratio.toFixed(2) + "×").padStart(12)}\n`);
+    const cells = [fmt(r.oursMs), fmt(r.numpyMs), fmt(r.oursCpuMs), fmt(r.numpyCpuMs), r.ratio === undefined ? "—" : r.ratio.toFixed(2) + "×"];
+    process.stdout.write(`${r.name.padEnd(44)}${cells.map((c) => c.padStart(11)).join("")}\n`);
   }
 }
 
-const rows: Row[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent()), ...(await benchAttentionRank()), ...(await benchIntrinsicDimension()), ...(await benchLoraSpectra())];
+const rows: BenchRow[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent()), ...(await benchAttentionRank()), ...(await benchIntrinsicDimension()), ...(await benchLoraSpectra())];
 print(rows);

@@ -14,14 +14,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { rng } from "../src/compute/rng.js";
 import { randomMatrix, svd } from "../src/linalg/index.js";
-
-export interface SvdBenchRow {
-  name: string;
-  oursMs: number;
-  numpyMs?: number;
-  /** oursMs / numpyMs: below 1 means lowrank-lab is faster. */
-  ratio?: number;
-}
+import type { BenchRow } from "./row.js";
 
 export interface SvdBenchOptions {
   /** Matrix sizes n (n × n); default [256, 1024]. */
@@ -38,18 +31,18 @@ export interface SvdBenchOptions {
  * is the like-for-like one, and the stabler one on a busy machine, where spinning BLAS threads
  * slow numpy down more than anything else. numpyMs and ratio are absent without numpy.
  */
-export async function benchSvd(options: SvdBenchOptions = {}): Promise<SvdBenchRow[]> {
+export async function benchSvd(options: SvdBenchOptions = {}): Promise<BenchRow[]> {
   const sizes = options.sizes ?? [256, 1024];
   const repeats = options.repeats ?? ((n: number) => (n < 512 ? 5 : 3));
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const ours = sizes.map((n) => timeOurs(n, repeats(n)));
   const most = Math.max(...sizes.map(repeats));
-  const rows: SvdBenchRow[] = [];
+  const rows: BenchRow[] = [];
   for (const [label, threads] of [["numpy as installed", undefined], ["numpy on 1 thread", "1"]] as const) {
     const numpy = timeNumpy(sizes, most, threads);
     if ("error" in numpy) log(`bench svd: no comparison with ${label} (${numpy.error})`);
     for (const [i, n] of sizes.entries()) {
-      const row: SvdBenchRow = { name: `svd ${n}×${n} vs ${label}`, oursMs: ours[i] };
+      const row: BenchRow = { name: `svd ${n}×${n} vs ${label}`, oursMs: ours[i] };
       const ms = "error" in numpy ? undefined : numpy.ms[String(n)];
       if (ms !== undefined) {
         row.numpyMs = ms;
@@ -91,7 +84,7 @@ function timeNumpy(sizes: number[], repeats: number, threads?: string): { ms: Re
 }
 
 /** The table `node dist/bench/svd.js` prints. */
-export function formatSvdBench(rows: SvdBenchRow[]): string {
+export function formatSvdBench(rows: BenchRow[]): string {
   const fmt = (x: number | undefined, digits = 1) => (x === undefined ? "—" : x.toFixed(digits));
   const lines = [`${"benchmark".padEnd(40)}${"ours ms".padStart(10)}${"numpy ms".padStart(10)}${"ours/numpy".padStart(12)}`];
   for (const r of rows) {
