@@ -7,37 +7,21 @@
  * machines this runs on are often shared and wall time then measures the neighbours.
  * Run directly: `npx tsx bench/doubleDescent.ts [n]`.
  */
-import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import { existsSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { rng } from "../src/compute/rng.js";
 import { resolveParams } from "../src/experiments/schema.js";
 import { doubleDescent } from "../src/experiments/double-descent/index.js";
 import { loadDigits } from "../src/experiments/double-descent/data.js";
 import type { DoubleDescentParams } from "../src/experiments/double-descent/params.js";
+import { runPythonJson } from "./python.js";
 import type { BenchRow } from "./row.js";
 
-function numpyScript(): string | undefined {
-  const candidates = ["./double_descent_numpy.py", "../../bench/double_descent_numpy.py"].map((p) => fileURLToPath(new URL(p, import.meta.url)));
-  return candidates.find((p) => existsSync(p));
-}
-
 function timeNumpy(p: DoubleDescentParams, seed: number): number | undefined {
-  const script = numpyScript();
-  if (!script) return undefined;
   const digits = `${dirname(createRequire(import.meta.url).resolve("mnist"))}/digits`;
-  const single = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-  const res = spawnSync("python3", [script, JSON.stringify({ n: p.n, m: p.m, ratios: p.ratios, seed, digits })], {
-    encoding: "utf8", env: { ...process.env, ...single }, maxBuffer: 1 << 20,
-  });
-  if (res.error || res.status !== 0) {
-    process.stderr.write(`double-descent bench: numpy run skipped (${res.error?.message ?? res.stderr.trim().split("\n").pop()})\n`);
-    return undefined;
-  }
-  const lines = res.stdout.trim().split("\n");
-  return (JSON.parse(lines[lines.length - 1]) as { ms: number }).ms;
+  const args = { n: p.n, m: p.m, ratios: p.ratios, seed, digits };
+  return runPythonJson<{ ms: number }>("double-descent bench", "double_descent_numpy.py", args)?.ms;
 }
 
 export async function benchDoubleDescent(n = 500): Promise<BenchRow[]> {

@@ -10,7 +10,11 @@ import json
 import sys
 import time
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:  # exit 3: bench/python.ts then tries the next interpreter
+    sys.stderr.write("numpy is not installed for " + sys.executable + "\n")
+    sys.exit(3)
 
 args = json.loads(sys.argv[1])
 n, m, ratios, seed, digits = args["n"], args["m"], args["ratios"], args["seed"], args["digits"]

@@ -4,37 +4,17 @@
  * numpy runs single-threaded (OPENBLAS/OMP/MKL_NUM_THREADS=1) because our loop is: the ratio
  * then compares code, not core counts. Run directly: `npx tsx bench/matrixSensing.ts`.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { rng } from "../src/compute/rng.js";
 import { resolveParams } from "../src/experiments/schema.js";
 import { matrixSensing } from "../src/experiments/matrix-sensing/index.js";
 import type { MatrixSensingParams } from "../src/experiments/matrix-sensing/params.js";
+import { runPythonJson } from "./python.js";
 import type { BenchRow } from "./row.js";
-
-/** The script sits beside this file in the source tree; compiled, this file is in dist/bench/. */
-function numpyScript(): string | undefined {
-  const candidates = ["./matrix_sensing_numpy.py", "../../bench/matrix_sensing_numpy.py"].map((p) => fileURLToPath(new URL(p, import.meta.url)));
-  return candidates.find((p) => existsSync(p));
-}
 
 /** numpy's wall and CPU ms for the same work, or undefined (with a note on stderr) when python3/numpy is missing. */
 function timeNumpy(p: MatrixSensingParams, seed: number): { ms: number; cpuMs: number } | undefined {
-  const script = numpyScript();
-  if (!script) return undefined;
-  const single = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-  const res = spawnSync("python3", [script, JSON.stringify({ ...p, seed })], {
-    encoding: "utf8",
-    env: { ...process.env, ...single },
-    maxBuffer: 1 << 20,
-  });
-  if (res.error || res.status !== 0) {
-    process.stderr.write(`matrix-sensing bench: numpy run skipped (${res.error?.message ?? res.stderr.trim().split("\n").pop()})\n`);
-    return undefined;
-  }
-  const lines = res.stdout.trim().split("\n");
-  return JSON.parse(lines[lines.length - 1]) as { ms: number; cpuMs: number };
+  return runPythonJson<{ ms: number; cpuMs: number }>("matrix-sensing bench", "matrix_sensing_numpy.py", { ...p, seed });
 }
 
 export async function benchMatrixSensing(preset = "paper"): Promise<BenchRow[]> {

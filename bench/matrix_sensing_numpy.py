@@ -12,7 +12,11 @@ import json
 import sys
 import time
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:  # exit 3: bench/python.ts then tries the next interpreter
+    sys.stderr.write("numpy is not installed for " + sys.executable + "\n")
+    sys.exit(3)
 
 PAPER = dict(n=50, r=3, kappa=1.5, m=1000, k=5, eta=0.15, T=2500, alphaSym=0.05,
              alphas=[0.02, 0.04, 0.08], tau=1e-2, seed=0)

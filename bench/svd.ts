@@ -8,12 +8,11 @@
  *
  * Run directly: `npm run build && node dist/bench/svd.js`, or through `npm run bench`.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { rng } from "../src/compute/rng.js";
 import { randomMatrix, svd } from "../src/linalg/index.js";
+import { runPythonJson } from "./python.js";
 import type { BenchRow } from "./row.js";
 
 export interface SvdBenchOptions {
@@ -21,8 +20,6 @@ export interface SvdBenchOptions {
   sizes?: number[];
   /** Timed runs per size, the best counts; default 5 below n = 512, else 3. */
   repeats?: (n: number) => number;
-  /** Where to print notes (numpy missing, …); default stderr. */
-  log?: (line: string) => void;
 }
 
 /**
@@ -34,16 +31,14 @@ export interface SvdBenchOptions {
 export async function benchSvd(options: SvdBenchOptions = {}): Promise<BenchRow[]> {
   const sizes = options.sizes ?? [256, 1024];
   const repeats = options.repeats ?? ((n: number) => (n < 512 ? 5 : 3));
-  const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const ours = sizes.map((n) => timeOurs(n, repeats(n)));
   const most = Math.max(...sizes.map(repeats));
   const rows: BenchRow[] = [];
-  for (const [label, threads] of [["numpy as installed", undefined], ["numpy on 1 thread", "1"]] as const) {
-    const numpy = timeNumpy(sizes, most, threads);
-    if ("error" in numpy) log(`bench svd: no comparison with ${label} (${numpy.error})`);
+  for (const [label, oneThread] of [["numpy as installed", false], ["numpy on 1 thread", true]] as const) {
+    const numpy = runPythonJson<{ ms: Record<string, number> }>(`bench svd vs ${label}`, "svd_numpy.py", { sizes, repeats: most }, undefined, oneThread);
     for (const [i, n] of sizes.entries()) {
       const row: BenchRow = { name: `svd ${n}×${n} vs ${label}`, oursMs: ours[i] };
-      const ms = "error" in numpy ? undefined : numpy.ms[String(n)];
+      const ms = numpy?.ms[String(n)];
       if (ms !== undefined) {
         row.numpyMs = ms;
         row.ratio = ours[i] / ms;
@@ -64,23 +59,6 @@ function timeOurs(n: number, repeats: number): number {
     best = Math.min(best, performance.now() - t);
   }
   return best;
-}
-
-function timeNumpy(sizes: number[], repeats: number, threads?: string): { ms: Record<string, number> } | { error: string } {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // bench/svd.ts sits beside the script; dist/bench/svd.js two levels below the package root
-  const script = [resolve(here, "svd_numpy.py"), resolve(here, "../../bench/svd_numpy.py")].find((p) => existsSync(p));
-  if (!script) return { error: "bench/svd_numpy.py not found" };
-  // BLAS libraries read their thread count once, at load: set it in the child's environment
-  const env = threads ? { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads } : process.env;
-  const run = spawnSync("python3", [script, sizes.join(","), String(repeats)], { encoding: "utf8", timeout: 600_000, env });
-  if (run.error) return { error: `python3 could not start: ${run.error.message}` };
-  if (run.status !== 0) return { error: `python3 exited with ${run.status}: ${run.stderr.trim().split("\n").pop()}` };
-  try {
-    return JSON.parse(run.stdout) as { ms: Record<string, number> } | { error: string };
-  } catch {
-    return { error: `unreadable output from svd_numpy.py: ${run.stdout.slice(0, 200)}` };
-  }
 }
 
 /** The table `node dist/bench/svd.js` prints. */

@@ -1,23 +1,25 @@
 """numpy.linalg.svd(A, full_matrices=False) timings for bench/svd.ts.
 
-Usage: python3 bench/svd_numpy.py SIZES REPEATS   (SIZES like 256,1024)
-Prints one JSON object: {"ms": {"256": best_ms, ...}, "numpy": version}, or
-{"error": "..."} when numpy is missing. Each size gets a seeded Gaussian n x n matrix, one
-warm-up call, then the best of REPEATS timed calls.
+Usage: python3 bench/svd_numpy.py '{"sizes": [256, 1024], "repeats": 3}'
+Prints one JSON object: {"ms": {"256": best_ms, ...}, "numpy": version}; exits 3 when numpy is
+missing (bench/python.ts then tries the next interpreter). Each size gets a seeded Gaussian
+n x n matrix, one warm-up call, then the best of `repeats` timed calls.
 """
 import json
 import sys
 import time
 
+try:
+    import numpy as np
+except ImportError:
+    sys.stderr.write("numpy is not installed for " + sys.executable + "\n")
+    sys.exit(3)
+
 
 def main() -> None:
-    try:
-        import numpy as np
-    except ImportError:
-        print(json.dumps({"error": "numpy is not installed for " + sys.executable}))
-        return
-    sizes = [int(s) for s in sys.argv[1].split(",")] if len(sys.argv) > 1 else [256, 1024]
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    args = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    sizes = args.get("sizes", [256, 1024])
+    repeats = args.get("repeats", 3)
     ms = {}
     for n in sizes:
         A = np.random.default_rng(n).standard_normal((n, n))
