@@ -7,10 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { installKernel } from "../kernel-ext/src/install.js";
+import { createJupyterHome, type JupyterHome } from "./jupyterHome.js";
 import { packageRoot } from "../src/compute/packageInfo.js";
 
 const python = "/usr/bin/python3";
@@ -18,22 +17,14 @@ const hasJupyter =
   existsSync(python) && spawnSync(python, ["-c", "import jupyter_client, jupyter_kernel_test"], { stdio: "ignore" }).status === 0;
 const built = existsSync(path.join(packageRoot, "dist", "kernel-ext", "src", "main.js"));
 
-let tmp = "";
+let home: JupyterHome | undefined;
 let env: NodeJS.ProcessEnv = {};
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), "lowrank-kernel-test-"));
-  await installKernel({ prefix: tmp });
-  env = {
-    ...process.env,
-    JUPYTER_PATH: path.join(tmp, "share", "jupyter"),
-    JUPYTER_RUNTIME_DIR: path.join(tmp, "runtime"),
-    JUPYTER_DATA_DIR: path.join(tmp, "data"),
-    JUPYTER_CONFIG_DIR: path.join(tmp, "config"),
-    PYTHONDONTWRITEBYTECODE: "1",
-  };
+  home = await createJupyterHome("kernel-test");
+  env = home.env;
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => home?.remove());
 
 /** Runs one Python test file; resolves with its exit status and output. */
 function unittest(file: string): Promise<{ status: number | null; output: string }> {

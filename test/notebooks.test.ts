@@ -8,11 +8,10 @@
  * all notebooks, three at a time (test/notebooks/execute.py). Needs the compiled kernel (dist/).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import os from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installKernel } from "../kernel-ext/src/install.js";
+import { createJupyterHome, type JupyterHome } from "./jupyterHome.js";
 import { packageRoot } from "../src/compute/packageInfo.js";
 
 const python = "/usr/bin/python3";
@@ -54,9 +53,9 @@ function describeErrors(r: Report): string {
   return lines.join("\n\n");
 }
 
-/** Installs both kernelspecs under `tmp` and runs execute.py over every run; resolves with one report per run. */
-async function executeAll(tmp: string): Promise<{ reports: Map<string, Report>; log: string }> {
-  await installKernel({ prefix: tmp });
+/** Adds tslab's kernelspec to `home` and runs execute.py over every run; resolves with one report per run. */
+async function executeAll(home: JupyterHome): Promise<{ reports: Map<string, Report>; log: string }> {
+  const tmp = home.dir;
   if (canInstallTslab) {
     // --binary: Jupyter starts the kernel by this path, so it must not depend on PATH.
     const tslab = spawnSync(tslabBin, ["install", `--python=${python}`, `--binary=${tslabBin}`, `--prefix=${tmp}`], { encoding: "utf8" });
@@ -67,15 +66,7 @@ async function executeAll(tmp: string): Promise<{ reports: Map<string, Report>; 
   symlinkSync(packageRoot, path.join(cwd, "node_modules", "lowrank-lab"), "dir");
   const out = path.join(tmp, "executed");
   mkdirSync(out);
-  const env = {
-    ...process.env,
-    JUPYTER_PATH: path.join(tmp, "share", "jupyter"),
-    JUPYTER_RUNTIME_DIR: path.join(tmp, "runtime"),
-    JUPYTER_DATA_DIR: path.join(tmp, "data"),
-    JUPYTER_CONFIG_DIR: path.join(tmp, "config"),
-    IPYTHONDIR: path.join(tmp, "ipython"),
-    PYTHONDONTWRITEBYTECODE: "1",
-  };
+  const env = home.env;
   const args = [
     path.join(packageRoot, "test", "notebooks", "execute.py"), "--out", out, "--cwd", cwd, "--jobs", "3",
     ...runs.map((r) => `${path.join(notebooksDir, r.nb)}:${r.kernel}`),
@@ -107,19 +98,19 @@ describe("the notebooks' metadata", () => {
 });
 
 describe.skipIf(!hasNbclient || !built)("every notebook, executed top to bottom with nbclient", () => {
-  let tmp = "";
+  let home: JupyterHome | undefined;
   let reports = new Map<string, Report>();
   let log = "";
 
   beforeAll(async () => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), "lowrank-notebooks-test-"));
+    home = await createJupyterHome("notebooks-test");
     const started = performance.now();
-    ({ reports, log } = await executeAll(tmp));
+    ({ reports, log } = await executeAll(home));
     const times = [...reports.values()].map((r) => `${r.notebook} (${r.kernel}) ${r.seconds.toFixed(1)} s`).join(", ");
     console.log(`notebooks executed in ${((performance.now() - started) / 1000).toFixed(1)} s: ${times}`);
   }, 600_000);
   afterAll(() => {
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    home?.remove();
   });
 
   function check({ nb, kernel }: { nb: string; kernel: string }) {

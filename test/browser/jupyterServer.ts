@@ -6,11 +6,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { installKernel } from "../../kernel-ext/src/install.js";
+import { createJupyterHome } from "../jupyterHome.js";
 
 export interface JupyterServer {
   url: string;
@@ -48,20 +45,11 @@ async function waitReady(url: string, token: string, child: ChildProcess, output
 
 /** `allowOrigin`: a page origin allowed to call the API and open kernel websockets (CORS). */
 export async function startJupyterServer(options: { allowOrigin?: string } = {}): Promise<JupyterServer> {
-  const home = mkdtempSync(join(tmpdir(), "lowrank-jupyter-"));
-  const prefix = join(home, "prefix");
-  await installKernel({ prefix });
+  const jupyter = await createJupyterHome("jupyter");
+  const { dir: home, env } = jupyter;
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
   const url = `http://127.0.0.1:${port}/`;
-  const env = {
-    ...process.env,
-    JUPYTER_PATH: join(prefix, "share", "jupyter"),
-    JUPYTER_CONFIG_DIR: join(home, "config"),
-    JUPYTER_DATA_DIR: join(home, "data"),
-    JUPYTER_RUNTIME_DIR: join(home, "runtime"),
-    IPYTHONDIR: join(home, "ipython"),
-  };
   const child = spawn(
     "/usr/bin/python3",
     [
@@ -79,7 +67,7 @@ export async function startJupyterServer(options: { allowOrigin?: string } = {})
     await waitReady(url, token, child, () => output, 60_000);
   } catch (e) {
     child.kill("SIGKILL");
-    rmSync(home, { recursive: true, force: true });
+    jupyter.remove();
     throw e;
   }
   return {
@@ -93,7 +81,7 @@ export async function startJupyterServer(options: { allowOrigin?: string } = {})
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null) child.kill("SIGKILL");
       }
-      rmSync(home, { recursive: true, force: true });
+      jupyter.remove();
     },
   };
 }
