@@ -7,10 +7,10 @@
  * machines this runs on are often shared and wall time then measures the neighbours.
  * Run directly: `npx tsx bench/doubleDescent.ts [n]`.
  */
+import { createRunContext } from "../src/experiments/context.js";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
-import { rng } from "../src/compute/rng.js";
 import { resolveParams } from "../src/experiments/schema.js";
 import { doubleDescent } from "../src/experiments/double-descent/index.js";
 import { loadDigits } from "../src/experiments/double-descent/data.js";
@@ -29,7 +29,7 @@ export async function benchDoubleDescent(n = 500): Promise<BenchRow[]> {
   const seed = 0;
   loadDigits(); // parsing the package's JSON is not part of the sweep (numpy's load is not timed either)
   const start = process.cpuUsage();
-  await doubleDescent.run(p, { seed, rng: rng(seed), progress: () => {} });
+  await doubleDescent.run(p, createRunContext({ seed }));
   const used = process.cpuUsage(start);
   const oursMs = (used.user + used.system) / 1000;
   const numpyMs = timeNumpy(p, seed);

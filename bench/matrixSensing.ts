@@ -4,8 +4,8 @@
  * numpy runs single-threaded (OPENBLAS/OMP/MKL_NUM_THREADS=1) because our loop is: the ratio
  * then compares code, not core counts. Run directly: `npx tsx bench/matrixSensing.ts`.
  */
+import { createRunContext } from "../src/experiments/context.js";
 import { pathToFileURL } from "node:url";
-import { rng } from "../src/compute/rng.js";
 import { resolveParams } from "../src/experiments/schema.js";
 import { matrixSensing } from "../src/experiments/matrix-sensing/index.js";
 import type { MatrixSensingParams } from "../src/experiments/matrix-sensing/params.js";
@@ -21,7 +21,7 @@ export async function benchMatrixSensing(preset = "paper"): Promise<BenchRow[]> 
   const p = resolveParams<MatrixSensingParams>(matrixSensing.name, matrixSensing.params, matrixSensing.presets[preset]);
   const seed = 0;
   const start = performance.now(), cpu = process.cpuUsage();
-  await matrixSensing.run(p, { seed, rng: rng(seed), progress: () => {} });
+  await matrixSensing.run(p, createRunContext({ seed }));
   const oursMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
   const oursCpuMs = (used.user + used.system) / 1000;

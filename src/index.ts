@@ -4,10 +4,13 @@
  */
 
 // Running experiments
-export { runExperiment as run, resolveRun } from "./experiments/runner.js";
-export type { RunOptions, RunRecord } from "./experiments/runner.js";
+// lab.run(name, {preset, params, seed, cache}) → a RunRecord that shows its figures and claims;
+// record.figure(id), record.claims; resolvePlan checks a run's inputs without running it
+export { runExperiment as run, runPlan, resolvePlan, describeOverrides } from "./run/index.js";
+export type { RunOptions, Plan, PlanOptions } from "./run/index.js";
+export type { RunRecord } from "./report/index.js";
 export { experiments, getExperiment } from "./experiments/registry.js";
-export type { Experiment, Claim, PaperRef, Result, RunContext, ProgressFn } from "./experiments/types.js";
+export type { Experiment, Claim, Constraint, PaperRef, Result, Tables, RunContext, ProgressFn } from "./experiments/types.js";
 
 // Compute: backend, seeded randomness, tensor hygiene
 export { device, initBackend, tf, rng, liveTensors, UsageError } from "./compute/index.js";
@@ -39,7 +42,7 @@ export type { SequentialQR } from "./experiments/double-descent/api.js";
 export { figure } from "./plot/figure.js";
 export type { Figure, FigureSpec } from "./plot/figure.js";
 export { figureToSVG, figureToHTML, figureToPNG } from "./plot/render.js";
-export { claimsToHTML, claimsToText } from "./plot/claims.js";
+export { claimsToHTML, claimsToText, claimsSummary, countClaims, reportHTML } from "./report/index.js";
 export { jupyterDisplay, isDisplayable } from "./plot/display.js";
 export type { Displayable, MimeBundle } from "./plot/display.js";
 
@@ -56,6 +59,7 @@ export type { ColumnTable } from "arquero";
 // Advanced: widget classes, to subclass or check with instanceof, and the sweep cache
 export { Widget, DOMWidget, ValueWidget, Slider, Dropdown, Checkbox, Button, Output, Box, Interactive, ProgressBar, Explore } from "./widgets/index.js";
 export { expandGrid, readPoint, pointPath } from "./sweep/index.js";
+export { planKey } from "./run/index.js";
 
 // Advanced: parameter schemas, for building experiments of your own
 export { resolveParams, describeParams } from "./experiments/schema.js";

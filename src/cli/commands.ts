@@ -7,12 +7,13 @@ import { device } from "../compute/backend.js";
 import { packageVersion } from "../compute/packageInfo.js";
 import { UsageError } from "../compute/usageError.js";
 import { experiments, getExperiment } from "../experiments/registry.js";
-import { checkSeed, resolveRun, runExperiment, type RunRecord } from "../experiments/runner.js";
 import { describeParams } from "../experiments/schema.js";
+import { claimsSummary, failedClaims, recordJSON, reportHTML, type RunRecord } from "../report/index.js";
+import { describeOverrides, resolvePlan, type Plan } from "../run/plan.js";
+import { runPlan } from "../run/runner.js";
 import { parse, parseSets } from "./args.js";
-import { prepareOutDir, writeAtomic, writeRunOutputs } from "./outputs.js";
+import { checkOutDir, makeOutDir, writeAtomic, writeRunOutputs } from "./outputs.js";
 import { stderrProgress } from "./progress.js";
-import { reportHTML } from "./report.js";
 import { installKernelCommand } from "./kernel.js";
 
 export const usage = `lowrank-lab ${packageVersion}: reproduce papers about low-rank structure in machine learning
@@ -29,10 +30,9 @@ Usage:
 Environment: LOWRANK_BACKEND=tensorflow-gpu|tensorflow|wasm|cpu forces a backend.
 `;
 
-/** The contract's JSON object for one run. */
-function runJSON(r: RunRecord, files: string[]) {
-  const { experiment, preset, params, seed, backend, durationMs, metrics, claims } = r;
-  return { experiment, preset, params, seed, backend, durationMs: Math.round(durationMs), metrics, claims, files };
+/** Prints each override to stderr as it is applied, so a log says what differs from the preset. */
+function announce(plan: Plan): void {
+  for (const line of describeOverrides(plan)) process.stderr.write(`${plan.experiment.name}: ${line}\n`);
 }
 
 function listCommand(argv: string[]): number {
@@ -72,24 +72,20 @@ async function runCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) {
     throw new UsageError(`run takes one experiment name${positionals.length ? `, got ${positionals.join(" ")}` : ""}; available: ${experiments.map((e) => e.name).join(", ")}`);
   }
-  const experiment = getExperiment(positionals[0]);
-  // Check every input before creating anything on disk.
-  const params = parseSets(values.set);
-  resolveRun(experiment, values.preset, params);
-  const seed = checkSeed(values.seed);
-  const out = prepareOutDir(values.out ?? join("lowrank-out", experiment.name));
-  const progress = stderrProgress(experiment.name);
-  const record = await withStdoutForJSON(!!values.json, () =>
-    runExperiment(experiment, { preset: values.preset, params, seed, progress }),
-  );
+  // Every input, cross-field constraints included, is checked before anything is created on disk.
+  const plan = resolvePlan(positionals[0], { preset: values.preset, params: parseSets(values.set), seed: values.seed });
+  const name = plan.experiment.name;
+  const out = checkOutDir(values.out ?? join("lowrank-out", name));
+  announce(plan);
+  const progress = stderrProgress(name);
+  const record = await withStdoutForJSON(!!values.json, () => runPlan(plan, { progress }));
   progress.end();
-  const files = writeRunOutputs(record, out);
+  const files = writeRunOutputs(record, plan, out);
   if (values.json) {
-    process.stdout.write(JSON.stringify(runJSON(record, files)) + "\n");
+    process.stdout.write(JSON.stringify(recordJSON(record, files)) + "\n");
   } else {
-    const held = record.claims.filter((c) => c.holds).length;
-    process.stdout.write(`${experiment.name}: ${held}/${record.claims.length} claims hold (${(record.durationMs / 1000).toFixed(1)} s on ${record.backend}); files in ${out}\n`);
-    for (const c of record.claims) process.stdout.write(`  ${c.holds ? "✓" : "✗"} ${c.id}: ${c.evidence}\n`);
+    process.stdout.write(`${name}: ${claimsSummary(record.claims)} (${(record.durationMs / 1000).toFixed(1)} s on ${record.backend}); files in ${out}\n`);
+    for (const c of record.claims) process.stdout.write(`  ${c.holds ? "✓" : "✗"} ${c.kind === "sanity" ? "(sanity) " : ""}${c.id}: ${c.evidence}\n`);
   }
   return 0;
 }
@@ -101,23 +97,23 @@ async function reproduceCommand(argv: string[]): Promise<number> {
     strict: { type: "boolean" },
   }, true);
   const chosen = positionals.length ? positionals.map(getExperiment) : [...experiments];
-  for (const experiment of chosen) resolveRun(experiment, values.preset);
-  const out = prepareOutDir(values.out);
+  const plans = chosen.map((experiment) => resolvePlan(experiment, { preset: values.preset }));
+  const out = checkOutDir(values.out);
   const runs: Array<{ record: RunRecord; title: string; files: string[] }> = [];
-  for (const experiment of chosen) {
-    const dir = prepareOutDir(join(out, experiment.name));
-    const progress = stderrProgress(experiment.name);
-    const record = await runExperiment(experiment, { preset: values.preset, progress });
+  for (const plan of plans) {
+    const name = plan.experiment.name;
+    const progress = stderrProgress(name);
+    const record = await runPlan(plan, { progress });
     progress.end();
-    const files = writeRunOutputs(record, dir);
-    runs.push({ record, title: experiment.title, files });
-    const held = record.claims.filter((c) => c.holds).length;
-    process.stderr.write(`${experiment.name}: ${held}/${record.claims.length} claims hold (${(record.durationMs / 1000).toFixed(1)} s)\n`);
+    const files = writeRunOutputs(record, plan, join(out, name));
+    runs.push({ record, title: plan.experiment.title, files });
+    process.stderr.write(`${name}: ${claimsSummary(record.claims)} (${(record.durationMs / 1000).toFixed(1)} s)\n`);
   }
-  const summary = { version: packageVersion, createdAt: new Date().toISOString(), runs: runs.map(({ record, files }) => runJSON(record, files)) };
+  makeOutDir(out);
+  const summary = { version: packageVersion, createdAt: new Date().toISOString(), runs: runs.map(({ record, files }) => recordJSON(record, files)) };
   writeAtomic(join(out, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   writeAtomic(join(out, "report.html"), reportHTML(runs, summary));
-  const failed = runs.flatMap(({ record }) => record.claims.filter((c) => !c.holds).map((c) => `${record.experiment}/${c.id}`));
+  const failed = runs.flatMap(({ record }) => failedClaims(record.claims).map((c) => `${record.experiment}/${c.id}`));
   process.stdout.write(`wrote ${resolve(out, "report.html")} and summary.json; ${failed.length === 0 ? "every claim holds" : `claims that do not hold: ${failed.join(", ")}`}\n`);
   return values.strict && failed.length > 0 ? 1 : 0;
 }

@@ -1,24 +1,85 @@
 /**
- * Writes a run's figures (SVG + PNG), tables (CSV) and resolved params (JSON) into a folder.
- * Each file is written under a temporary name and renamed, so an interrupted run never leaves
- * a half-written file behind.
+ * Output folders and files. A folder is checked before any work starts and created only when
+ * there is something to write, so a run that fails leaves nothing behind. Every file is
+ * written under a temporary name and renamed, so an interrupted run never leaves a
+ * half-written file.
+ *
+ * The check never calls a recursive mkdir: Node 20's `mkdirSync(p, {recursive: true})` never
+ * returns for a path under /proc. It finds the nearest existing ancestor instead, and refuses
+ * pseudo filesystems (proc, sysfs, ...), where nothing a run writes could be kept.
  */
-import { mkdirSync, renameSync, writeFileSync, accessSync, constants, rmSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { accessSync, constants, mkdirSync, renameSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { UsageError } from "../compute/usageError.js";
-import type { RunRecord } from "../experiments/runner.js";
 import { figureToPNG, figureToSVG } from "../plot/render.js";
+import { planJSON, type Plan } from "../run/plan.js";
+import type { RunRecord } from "../report/record.js";
 
-/** Creates `dir` if needed and checks it can be written, before any work starts. */
-export function prepareOutDir(dir: string): string {
+/** statfs magic numbers of filesystems that hold no user files (linux/magic.h). */
+const PSEUDO_FILESYSTEMS: Record<number, string> = {
+  0x9fa0: "proc",
+  0x62656572: "sysfs",
+  0x1373: "devfs",
+  0x64626720: "debugfs",
+  0x27e0eb: "cgroup",
+  0x63677270: "cgroup2",
+  0x73636673: "securityfs",
+  0xcafe4a11: "bpf",
+  0x74726163: "tracefs",
+};
+
+function fail(dir: string, why: string): never {
+  throw new UsageError(`output folder ${dir} is not writable (${why}); pass --out with a folder you can write to`);
+}
+
+/** Checks that `dir` is, or can be made, a writable folder; creates nothing. Returns its absolute path. */
+export function checkOutDir(dir: string): string {
   const abs = resolve(dir);
+  let existing = abs;
+  for (;;) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(existing).isDirectory();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT") fail(dir, code ?? String(e));
+      const parent = dirname(existing);
+      if (parent === existing) fail(dir, "no existing parent folder");
+      existing = parent;
+      continue;
+    }
+    if (!isDir) fail(dir, `${existing} is not a folder`);
+    break;
+  }
   try {
-    mkdirSync(abs, { recursive: true });
-    if (!statSync(abs).isDirectory()) throw new Error("not a folder");
-    accessSync(abs, constants.W_OK);
+    const kind = PSEUDO_FILESYSTEMS[Number(statfsSync(existing).type)];
+    if (kind) fail(dir, `${existing} is on the ${kind} pseudo filesystem`);
+    accessSync(existing, constants.W_OK);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new UsageError(`output folder ${dir} is not writable (${why}); pass --out with a folder you can write to`);
+    if (e instanceof UsageError) throw e;
+    fail(dir, (e as NodeJS.ErrnoException).code ?? String(e));
+  }
+  return abs;
+}
+
+/** Creates a checked folder, one level at a time (never a recursive mkdir; see above). */
+export function makeOutDir(abs: string): string {
+  const missing: string[] = [];
+  for (let p = abs; ; p = dirname(p)) {
+    try {
+      statSync(p);
+      break;
+    } catch {
+      missing.unshift(p);
+      if (dirname(p) === p) break;
+    }
+  }
+  for (const p of missing) {
+    try {
+      mkdirSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") fail(abs, (e as NodeJS.ErrnoException).code ?? String(e));
+    }
   }
   return abs;
 }
@@ -34,8 +95,9 @@ export function writeAtomic(path: string, content: string | Buffer): void {
   }
 }
 
-/** Writes everything a run produced into `dir`; returns the paths written. */
-export function writeRunOutputs(record: RunRecord, dir: string): string[] {
+/** Writes everything a run produced into `dir` (created now if needed); returns the paths written. */
+export function writeRunOutputs(record: RunRecord, plan: Plan, dir: string): string[] {
+  makeOutDir(dir);
   const files: string[] = [];
   const put = (name: string, content: string | Buffer) => {
     const path = join(dir, name);
@@ -47,7 +109,6 @@ export function writeRunOutputs(record: RunRecord, dir: string): string[] {
     put(`${fig.id}.png`, figureToPNG(fig));
   }
   for (const [name, table] of Object.entries(record.result.tables)) put(`${name}.csv`, table.toCSV());
-  const { experiment, preset, params, seed, backend } = record;
-  put("params.json", JSON.stringify({ experiment, preset, params, seed, backend }, null, 2) + "\n");
+  put("params.json", JSON.stringify({ ...planJSON(plan), backend: record.backend }, null, 2) + "\n");
   return files;
 }

@@ -7,14 +7,13 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { join } from "node:path";
-import { packageVersion } from "../compute/packageInfo.js";
 import { UsageError } from "../compute/usageError.js";
 import { getExperiment } from "../experiments/registry.js";
-import { checkSeed, resolveRun, runExperiment } from "../experiments/runner.js";
 import type { Experiment, ProgressFn } from "../experiments/types.js";
+import type { RunRecord } from "../report/record.js";
+import { checkSeed, resolvePlan } from "../run/plan.js";
+import { defaultCacheDir, runPlan } from "../run/runner.js";
 import { progress as progressBar } from "../widgets/progress.js";
-import { readPoint, writePoint, type CachedPoint, type PointKey } from "./cache.js";
 import { expandGrid, type Grid, type GridPoint } from "./grid.js";
 
 export interface SweepOptions {
@@ -36,7 +35,7 @@ export interface SweepOptions {
   signal?: AbortSignal;
 }
 
-export const defaultCacheDir = (): string => join(process.cwd(), ".lowrank-cache");
+export { defaultCacheDir };
 
 function describePoint(point: GridPoint): string {
   return Object.entries(point).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : String(v)}`).join(", ");
@@ -67,54 +66,44 @@ export async function sweep(which: string | Experiment, grid: Grid, options: Swe
   const preset = options.preset ?? "paper";
   const baseSeed = checkSeed(options.seed ?? 0);
   const points = expandGrid(grid);
-  // Resolve every point before running any, so a bad value fails at once, not an hour in.
-  const runs = points.map((point) => {
+  // Resolve every point's plan before running any, so a bad value fails at once, not an hour in.
+  const plans = points.map((point) => {
     const { seed, ...params } = point;
-    return { point, overrides: { ...options.params, ...params }, seed: seed === undefined ? baseSeed : checkSeed(seed) };
+    return resolvePlan(experiment, { preset, params: { ...options.params, ...params }, seed: seed === undefined ? baseSeed : checkSeed(seed) });
   });
-  const keys: PointKey[] = runs.map((r) => ({ experiment: experiment.name, params: resolveRun(experiment, preset, r.overrides), seed: r.seed, version: packageVersion }));
-  const firstTable = options.table;
-  const cacheDir = options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir());
+  const cache = options.cacheDir === false ? false : (options.cacheDir ?? defaultCacheDir());
 
   const report = makeReport(options.progress, `sweep ${experiment.name}`, points.length);
   const parts: ColumnTable[] = [];
   let cachedCount = 0;
-  for (let i = 0; i < runs.length; i++) {
+  for (let i = 0; i < plans.length; i++) {
     if (options.signal?.aborted) throw options.signal.reason ?? new Error("sweep: aborted");
-    const { point, overrides, seed } = runs[i];
-    const label = describePoint(point);
-    let result = cacheDir && !options.force ? await readPoint(cacheDir, keys[i]) : undefined;
-    if (result) {
-      cachedCount++;
-      report(i + 1, `${label} (cached)`);
-    } else {
-      report(i, label);
-      const record = await runExperiment(experiment, {
-        preset,
-        params: overrides,
-        seed,
-        signal: options.signal,
-        progress: (done, total) => report(i + (total > 0 ? Math.min(done / total, 0.999) : 0), label),
-      });
-      result = { key: keys[i], durationMs: record.durationMs, createdAt: new Date().toISOString(), metrics: record.metrics, tables: record.result.tables };
-      if (cacheDir) await writePoint(cacheDir, result);
-      report(i + 1, label);
-    }
-    parts.push(withPointColumns(pick(result, firstTable, experiment.name), point));
+    const label = describePoint(points[i]);
+    report(i, label);
+    const record = await runPlan(plans[i], {
+      cache,
+      force: options.force,
+      signal: options.signal,
+      progress: (done, total) => report(i + (total > 0 ? Math.min(done / total, 0.999) : 0), label),
+    });
+    if (record.cached) cachedCount++;
+    report(i + 1, record.cached ? `${label} (cached)` : label);
+    parts.push(withPointColumns(pick(record, options.table), points[i]));
   }
   report.finish(cachedCount ? `${cachedCount} of ${points.length} from cache` : undefined);
   return parts.length === 1 ? parts[0] : parts[0].concat(...parts.slice(1));
 }
 
 /** The table a sweep returns for one point. */
-function pick(point: CachedPoint, name: string | undefined, experiment: string): ColumnTable {
-  if (name === "metrics" && !("metrics" in point.tables)) {
-    return aq.table(Object.fromEntries([...Object.entries(point.metrics).map(([k, v]) => [k, [v]]), ["durationMs", [point.durationMs]]]));
+function pick(record: RunRecord, name: string | undefined): ColumnTable {
+  const tables = record.result.tables;
+  if (name === "metrics" && !("metrics" in tables)) {
+    return aq.table(Object.fromEntries([...Object.entries(record.metrics).map(([k, v]) => [k, [v]]), ["durationMs", [record.durationMs]]]));
   }
-  const names = Object.keys(point.tables);
+  const names = Object.keys(tables);
   const chosen = name ?? names[0];
-  const table = point.tables[chosen];
-  if (!table) throw new UsageError(`sweep: ${experiment} has no table '${chosen}'; available: ${[...names, "metrics"].join(", ")}`);
+  const table = tables[chosen];
+  if (!table) throw new UsageError(`sweep: ${record.experiment} has no table '${chosen}'; available: ${[...names, "metrics"].join(", ")}`);
   return table;
 }
 

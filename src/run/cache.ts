@@ -7,7 +7,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { packageVersion } from "../compute/packageInfo.js";
 import { UsageError } from "../compute/usageError.js";
+import type { Plan } from "./plan.js";
 import { tableFromJSON, tableToJSON, type TableJSON } from "./tableJSON.js";
 import type { ColumnTable } from "arquero";
 
@@ -21,6 +23,8 @@ export interface PointKey {
 
 export interface CachedPoint {
   key: PointKey;
+  /** The backend that computed it (absent in files written before it was recorded). */
+  backend?: string;
   durationMs: number;
   createdAt: string;
   metrics: Record<string, number>;
@@ -30,11 +34,17 @@ export interface CachedPoint {
 interface PointFile {
   format: 1;
   key: PointKey;
+  backend?: string;
   durationMs: number;
   createdAt: string;
   /** Non-finite metrics are stored as strings, as in table columns. */
   metrics: Record<string, number | string>;
   tables: Record<string, TableJSON>;
+}
+
+/** A plan's cache key: the resolved params (not how they were spelled) and the seed, under this package version. */
+export function planKey(plan: Plan): PointKey {
+  return { experiment: plan.experiment.name, params: { ...plan.params }, seed: plan.seed, version: packageVersion };
 }
 
 /** JSON with object keys sorted at every level, so equal keys always hash equal. */
@@ -70,7 +80,7 @@ export async function readPoint(cacheDir: string, key: PointKey): Promise<Cached
   for (const [name, t] of Object.entries(file.tables)) tables[name] = tableFromJSON(t);
   const metrics: Record<string, number> = {};
   for (const [name, v] of Object.entries(file.metrics)) metrics[name] = Number(v);
-  return { key: file.key, durationMs: file.durationMs, createdAt: file.createdAt, metrics, tables };
+  return { key: file.key, backend: file.backend, durationMs: file.durationMs, createdAt: file.createdAt, metrics, tables };
 }
 
 /** Writes a point atomically: a temporary file in the same folder, then rename. */
@@ -85,6 +95,7 @@ export async function writePoint(cacheDir: string, point: CachedPoint): Promise<
   const file: PointFile = {
     format: 1,
     key: point.key,
+    backend: point.backend,
     durationMs: point.durationMs,
     createdAt: point.createdAt,
     metrics: Object.fromEntries(Object.entries(point.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : String(v)])),
