@@ -50,8 +50,8 @@ export type { Displayable, MimeBundle } from "./plot/display.js";
 export { slider, dropdown, checkbox, button, output, hbox, vbox, interact, fixed, progress, progressFn, explore } from "./widgets/index.js";
 export type { SliderOptions, DropdownOptions, CheckboxOptions, ButtonOptions, OutputOptions, BoxOptions, LayoutOptions, StyleOptions } from "./widgets/index.js";
 export type { ControlSpec, InteractOptions, ProgressOptions, ExploreOptions, Change } from "./widgets/index.js";
-export { sweep } from "./sweep/index.js";
-export type { SweepOptions, Grid } from "./sweep/index.js";
+export { sweep, sweepRecords } from "./sweep/index.js";
+export type { SweepOptions, SweepPoint, Grid } from "./sweep/index.js";
 // arquero's table type, re-exported so a notebook cell can hold what `sweep` returns (tslab
 // emits declarations per cell, and needs a name for every inferred type).
 export type { ColumnTable } from "arquero";

@@ -45,9 +45,9 @@ describe("lowrank-lab run --json", () => {
     const r = cli(["run", "matrix-sensing", "--preset", "quick", "--seed", "3", "--out", out, "--json"]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j).sort()).toEqual(["backend", "claims", "durationMs", "experiment", "files", "metrics", "params", "preset", "seed"]);
+    expect(Object.keys(j).sort()).toEqual(["backend", "cached", "claims", "durationMs", "experiment", "files", "metrics", "overrides", "params", "preset", "seed"]);
     expect(j).toMatchObject({ experiment: "matrix-sensing", preset: "quick", seed: 3, backend: "wasm" });
-    for (const v of Object.values(j.metrics)) expect(typeof v).toBe("number");
+    for (const v of Object.values(j.metrics)) expect(Number.isFinite(v)).toBe(true);
     for (const c of j.claims) expect(Object.keys(c).sort()).toEqual(["evidence", "holds", "id", "statement"]);
     expect(j.files.some((f: string) => f.endsWith(".svg"))).toBe(true);
     expect(j.files.some((f: string) => f.endsWith(".png"))).toBe(true);
@@ -55,6 +55,18 @@ describe("lowrank-lab run --json", () => {
     for (const f of j.files) expect(existsSync(f)).toBe(true);
     expect(readdirSync(out).some((f) => f.includes(".tmp-"))).toBe(false);
     expect(r.stderr).toMatch(/matrix-sensing: +\d+%/); // progress goes to stderr
+  });
+
+  it("prints each override to stderr as it is applied and stores the overrides in params.json", () => {
+    const out = tmp();
+    const r = cli(["run", "matrix-sensing", "--preset", "quick", "--set", "T=200", "--set", "alphas=0.1,0.2", "--out", out, "--json"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/matrix-sensing: override T = 200 \(preset quick: 3000\)/);
+    expect(r.stderr).toMatch(/override alphas = 0\.1,0\.2/);
+    const saved = JSON.parse(readFileSync(join(out, "params.json"), "utf8"));
+    expect(saved.overrides).toEqual({ T: 200, alphas: [0.1, 0.2] });
+    expect(saved.params.T).toBe(200);
+    expect(JSON.parse(r.stdout).overrides).toEqual({ T: 200, alphas: [0.1, 0.2] });
   });
 });
 
@@ -91,6 +103,16 @@ describe("bad input to the CLI", () => {
     const locked = tmp();
     chmodSync(locked, 0o500);
     if (process.getuid?.() !== 0) expectUsageError(["reproduce", "--out", join(locked, "x")], /not writable/);
+  });
+  it("checks cross-field constraints before creating the output folder", () => {
+    const out = join(tmp(), "never-made");
+    expectUsageError(["run", "matrix-sensing", "--set", "k=2", "--set", "r=2", "--out", out], /^lowrank-lab: matrix-sensing: .*k=2.*r=2/);
+    expect(existsSync(out)).toBe(false);
+  });
+  it("refuses an output folder on a pseudo filesystem at once", () => {
+    const start = Date.now();
+    expectUsageError(["run", "matrix-sensing", "--preset", "quick", "--out", "/proc/forbidden/x"], /^lowrank-lab: output folder \/proc\/forbidden\/x is not writable/);
+    expect(Date.now() - start).toBeLessThan(5000); // a node start-up and a stat, not a hang
   });
   it("rejects an unknown command", () => {
     expectUsageError(["reproduse"], /^lowrank-lab: unknown command 'reproduse'; available: list, run, reproduce, doctor, kernel/);

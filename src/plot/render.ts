@@ -9,6 +9,7 @@ import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { Resvg } from "@resvg/resvg-js";
 import type { FigureSpec } from "./figure.js";
+import { escapeHTML } from "./html.js";
 
 const FONT = "DejaVu Sans, Arial, Helvetica, sans-serif";
 const defaults = { width: 720, height: 420, marginLeft: 64, marginBottom: 44, style: { fontSize: "12px", fontFamily: FONT } };
@@ -33,15 +34,12 @@ function renderElement(spec: FigureSpec): Element {
   return Plot.plot(options) as unknown as Element;
 }
 
-function escapeXML(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** The HTML a notebook or report shows: a <figure> with a heading, Plot's output (legends included) and the caption. */
 export function figureToHTML(spec: FigureSpec): string {
   const el = renderElement(spec);
-  const caption = spec.caption ? `<figcaption style="font:12px ${FONT};color:#444;max-width:720px">${escapeXML(spec.caption)}</figcaption>` : "";
-  return `<figure class="lowrank-figure" style="margin:0 0 1em 0"><div style="font:bold 15px ${FONT};margin-bottom:4px">${escapeXML(spec.title)}</div>${el.outerHTML}${caption}</figure>`;
+  const caption = spec.caption ? `<figcaption style="font:12px ${FONT};color:#444;max-width:720px">${escapeHTML(spec.caption)}</figcaption>` : "";
+  return `<figure class="lowrank-figure" style="margin:0 0 1em 0"><div style="font:bold 15px ${FONT};margin-bottom:4px">${escapeHTML(spec.title)}</div>${el.outerHTML}${caption}</figure>`;
 }
 
 interface Swatch {
@@ -73,7 +71,7 @@ export function figureToSVG(spec: FigureSpec): string {
   const width = Math.max(...charts.map((s) => Number(s.getAttribute("width") ?? defaults.width)), defaults.width);
   const parts: string[] = [];
   let y = 8;
-  parts.push(`<text x="8" y="${y + 15}" font-family="${FONT}" font-size="15" font-weight="bold">${escapeXML(spec.title)}</text>`);
+  parts.push(`<text x="8" y="${y + 15}" font-family="${FONT}" font-size="15" font-weight="bold">${escapeHTML(spec.title)}</text>`);
   y += 26;
   if (swatches.length) {
     let x = 8;
@@ -83,7 +81,7 @@ export function figureToSVG(spec: FigureSpec): string {
         x = 8;
         y += 18;
       }
-      parts.push(`<rect x="${x}" y="${y}" width="12" height="12" fill="${escapeXML(s.color)}"/><text x="${x + 16}" y="${y + 10.5}" font-family="${FONT}" font-size="12">${escapeXML(s.label)}</text>`);
+      parts.push(`<rect x="${x}" y="${y}" width="12" height="12" fill="${escapeHTML(s.color)}"/><text x="${x + 16}" y="${y + 10.5}" font-family="${FONT}" font-size="12">${escapeHTML(s.label)}</text>`);
       x += w;
     }
     y += 22;

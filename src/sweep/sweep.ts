@@ -11,6 +11,7 @@ import { UsageError } from "../compute/usageError.js";
 import { getExperiment } from "../experiments/registry.js";
 import type { Experiment, ProgressFn } from "../experiments/types.js";
 import type { RunRecord } from "../report/record.js";
+import { throwIfAborted } from "../experiments/context.js";
 import { checkSeed, resolvePlan } from "../run/plan.js";
 import { defaultCacheDir, runPlan } from "../run/runner.js";
 import { progress as progressBar } from "../widgets/progress.js";
@@ -61,7 +62,18 @@ function withPointColumns(table: ColumnTable, point: GridPoint): ColumnTable {
   return aq.table(columns).assign(own);
 }
 
-export async function sweep(which: string | Experiment, grid: Grid, options: SweepOptions = {}): Promise<ColumnTable> {
+/** One point of a sweep: the grid values that define it and its whole record (figures and claims included). */
+export interface SweepPoint {
+  point: GridPoint;
+  record: RunRecord;
+}
+
+/**
+ * Every point of the grid as a RunRecord, through the cache: `points[i].record.figure(id)` draws
+ * the paper's own figure for that point, and its claims are judged, without recomputing
+ * anything a sweep (in this notebook, from the CLI, or on a cluster) already cached.
+ */
+export async function sweepRecords(which: string | Experiment, grid: Grid, options: SweepOptions = {}): Promise<SweepPoint[]> {
   const experiment = typeof which === "string" ? getExperiment(which) : which;
   const preset = options.preset ?? "paper";
   const baseSeed = checkSeed(options.seed ?? 0);
@@ -74,10 +86,10 @@ export async function sweep(which: string | Experiment, grid: Grid, options: Swe
   const cache = options.cacheDir === false ? false : (options.cacheDir ?? defaultCacheDir());
 
   const report = makeReport(options.progress, `sweep ${experiment.name}`, points.length);
-  const parts: ColumnTable[] = [];
+  const out: SweepPoint[] = [];
   let cachedCount = 0;
   for (let i = 0; i < plans.length; i++) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error("sweep: aborted");
+    throwIfAborted(options.signal, "sweep");
     const label = describePoint(points[i]);
     report(i, label);
     const record = await runPlan(plans[i], {
@@ -88,9 +100,14 @@ export async function sweep(which: string | Experiment, grid: Grid, options: Swe
     });
     if (record.cached) cachedCount++;
     report(i + 1, record.cached ? `${label} (cached)` : label);
-    parts.push(withPointColumns(pick(record, options.table), points[i]));
+    out.push({ point: points[i], record });
   }
   report.finish(cachedCount ? `${cachedCount} of ${points.length} from cache` : undefined);
+  return out;
+}
+
+export async function sweep(which: string | Experiment, grid: Grid, options: SweepOptions = {}): Promise<ColumnTable> {
+  const parts = (await sweepRecords(which, grid, options)).map(({ point, record }) => withPointColumns(pick(record, options.table), point));
   return parts.length === 1 ? parts[0] : parts[0].concat(...parts.slice(1));
 }
 

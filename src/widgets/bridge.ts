@@ -7,10 +7,11 @@
  * to stderr, widgets show their static fallback.
  */
 
+import type { MimeBundle } from "../plot/display.js";
+
 export type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
 export type JSONObject = { [key: string]: JSONValue };
-/** A mime bundle: 'text/plain', 'text/html', 'image/png' (base64), 'application/vnd.jupyter.widget-view+json', ... */
-export type MimeBundle = Record<string, unknown>;
+export type { MimeBundle };
 
 /** One end of a Jupyter comm (messaging spec, "Custom Messages"). */
 export interface CommHandle {

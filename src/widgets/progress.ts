@@ -7,7 +7,9 @@
 import { randomUUID } from "node:crypto";
 import { UsageError } from "../compute/usageError.js";
 import type { ProgressFn } from "../experiments/types.js";
-import { kernelBridge, type MimeBundle } from "./bridge.js";
+import type { MimeBundle } from "../plot/display.js";
+import { escapeHTML } from "../plot/html.js";
+import { kernelBridge } from "./bridge.js";
 import { currentSink, type DisplaySink } from "./sink.js";
 
 export interface ProgressOptions {
@@ -53,17 +55,15 @@ export function progressText(p: ProgressState): string {
   return [`${p.label} ${count}`, rate, eta, p.detail ?? ""].filter(Boolean).join(" · ");
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 export function progressBundle(p: ProgressState): MimeBundle {
   const text = progressText(p);
   const font = "font:12px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif";
-  if (p.finished) return { "text/html": `<div class="lowrank-progress" style="${font};color:#444">✓ ${escape(text)}</div>`, "text/plain": `✓ ${text}` };
+  if (p.finished) return { "text/html": `<div class="lowrank-progress" style="${font};color:#444">✓ ${escapeHTML(text)}</div>`, "text/plain": `✓ ${text}` };
   const pct = p.total > 0 ? Math.min(100, (100 * p.done) / p.total) : 0;
   const bar = `<div style="flex:0 0 220px;height:10px;background:#e5e7eb;border-radius:3px;overflow:hidden"><div style="width:${pct.toFixed(1)}%;height:100%;background:#4c78a8"></div></div>`;
   const blocks = Math.round((20 * pct) / 100);
   return {
-    "text/html": `<div class="lowrank-progress" style="${font};display:flex;align-items:center;gap:8px">${bar}<span>${escape(text)}</span></div>`,
+    "text/html": `<div class="lowrank-progress" style="${font};display:flex;align-items:center;gap:8px">${bar}<span>${escapeHTML(text)}</span></div>`,
     "text/plain": `[${"#".repeat(blocks)}${".".repeat(20 - blocks)}] ${text}`,
   };
 }
