@@ -4,6 +4,7 @@
  */
 import { join, resolve } from "node:path";
 import { device } from "../compute/backend.js";
+import { describeAdapter } from "../compute/webgpu.js";
 import { packageVersion } from "../compute/packageInfo.js";
 import { UsageError } from "../compute/usageError.js";
 import { experiments, getExperiment } from "../experiments/registry.js";
@@ -27,7 +28,8 @@ Usage:
   lowrank-lab doctor [--json]                     which compute backend runs, and why the others do not
   lowrank-lab kernel install [--user | --sys-prefix | --prefix DIR]
                                                   install the Jupyter kernel 'lowrank-lab'
-Environment: LOWRANK_BACKEND=tensorflow-gpu|tensorflow|wasm|cpu forces a backend.
+Environment: LOWRANK_BACKEND=tensorflow-gpu|webgpu|tensorflow|wasm|cpu forces a backend;
+  LOWRANK_WEBGPU_ADAPTER=software lets webgpu run on a software Vulkan driver (SwiftShader, lavapipe).
 `;
 
 /** Prints each override to stderr as it is applied, so a log says what differs from the preset. */
@@ -127,6 +129,7 @@ async function doctorCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(`lowrank-lab ${packageVersion} on Node ${process.version}, tfjs ${info.tfjsVersion}\n`);
   process.stdout.write(`backend: ${info.backend} (chosen by ${info.chosenBy})\n`);
+  if (info.adapter) process.stdout.write(`adapter: ${describeAdapter(info.adapter)}\n`);
   for (const a of info.attempts) process.stdout.write(`  ${a.loaded ? "✓" : "✗"} ${a.name.padEnd(15)} ${a.package}${a.reason ? `: ${a.reason}` : ""}\n`);
   return 0;
 }

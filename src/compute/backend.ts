@@ -1,16 +1,18 @@
 /**
  * Chooses the tfjs backend once per process. Order, unless LOWRANK_BACKEND names one:
- * tfjs-node-gpu (CUDA) > tfjs-node (native CPU) > wasm (the embedded default) > cpu.
- * The native packages are optional dependencies: they fetch libtensorflow when installed,
- * which fails offline, so each is tried and the reason it did not load is kept for `doctor`.
+ * tfjs-node-gpu (CUDA) > webgpu (Dawn on Vulkan, a hardware adapter only) > tfjs-node
+ * (native CPU) > wasm (the embedded default) > cpu. The native and WebGPU packages are
+ * optional dependencies (the native ones fetch libtensorflow when installed, which fails
+ * offline), so each is tried and the reason it did not load is kept for `doctor`.
  */
 import * as tf from "@tensorflow/tfjs";
 import { UsageError } from "./usageError.js";
+import { adapterChoice, installWebGPU, type AdapterInfo } from "./webgpu.js";
 
-export type BackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
+export type BackendName = "tensorflow-gpu" | "webgpu" | "tensorflow" | "wasm" | "cpu";
 
 /** The names LOWRANK_BACKEND accepts, in the order they are tried. */
-export const backendNames: readonly BackendName[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
+export const backendNames: readonly BackendName[] = ["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"];
 
 export interface BackendAttempt {
   name: BackendName;
@@ -30,19 +32,28 @@ export interface DeviceInfo {
   chosenBy: "LOWRANK_BACKEND" | "first that loaded";
   attempts: BackendAttempt[];
   tfjsVersion: string;
+  /** The adapter, when the backend is webgpu. */
+  adapter?: AdapterInfo;
 }
 
 const packages: Record<BackendName, string> = {
   "tensorflow-gpu": "@tensorflow/tfjs-node-gpu",
+  webgpu: "@tensorflow/tfjs-backend-webgpu + webgpu (Dawn)",
   tensorflow: "@tensorflow/tfjs-node",
   wasm: "@tensorflow/tfjs-backend-wasm",
   cpu: "@tensorflow/tfjs (built in)",
 };
 
+let adapter: AdapterInfo | undefined;
+
 async function tryLoad(name: BackendName): Promise<void> {
   switch (name) {
     case "tensorflow-gpu":
       await import("@tensorflow/tfjs-node-gpu" as string);
+      break;
+    case "webgpu":
+      adapter = await installWebGPU();
+      await import("@tensorflow/tfjs-backend-webgpu" as string);
       break;
     case "tensorflow":
       await import("@tensorflow/tfjs-node" as string);
@@ -84,7 +95,14 @@ async function choose(): Promise<DeviceInfo> {
     chosenBy,
     attempts,
     tfjsVersion: tf.version_core,
+    ...(backend === "webgpu" && adapter ? { adapter } : {}),
   });
+  try {
+    adapterChoice(); // a misspelt LOWRANK_WEBGPU_ADAPTER is a mistake whatever backend runs
+  } catch (e) {
+    chosen = undefined;
+    throw e;
+  }
   if (forced) {
     if (!backendNames.includes(forced as BackendName)) {
       chosen = undefined;

@@ -1,0 +1,59 @@
+/**
+ * The WebGPU backend (Dawn on Vulkan) on the software adapter Debian's chromium ships
+ * (SwiftShader), as CI runs it: chosen only when asked for by both variables, named by
+ * `doctor`, and computing what the cpu backend computes. Each case is a fresh process, since
+ * the backend is chosen once per process.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, root } from "./cli.js";
+
+const software = { LOWRANK_BACKEND: "webgpu", LOWRANK_WEBGPU_ADAPTER: "software" };
+const haveSwiftShader = existsSync("/usr/lib/chromium/vk_swiftshader_icd.json");
+
+describe("webgpu backend", () => {
+  it("rejects a LOWRANK_WEBGPU_ADAPTER it does not know, in one line", () => {
+    const r = cli(["doctor"], { LOWRANK_WEBGPU_ADAPTER: "soft" });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("lowrank-lab: LOWRANK_WEBGPU_ADAPTER=soft is not allowed; allowed: hardware, software (hardware is the default)");
+  });
+
+  it("never picks a software adapter by default, and says why webgpu did not load", () => {
+    const r = cli(["doctor", "--json"], { LOWRANK_BACKEND: "", LOWRANK_WEBGPU_ADAPTER: "" });
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout);
+    if (info.backend === "webgpu") expect(info.adapter.software).toBe(false);
+    const webgpu = info.attempts.find((a: { name: string }) => a.name === "webgpu");
+    if (webgpu && !webgpu.loaded) expect(webgpu.reason).not.toMatch(/\n/);
+  });
+
+  it.skipIf(!haveSwiftShader && !process.env.CI)("runs on SwiftShader when asked, and doctor names the adapter", () => {
+    const r = cli(["doctor", "--json"], software);
+    expect(r.stderr).toBe("");
+    const info = JSON.parse(r.stdout);
+    expect(info.backend).toBe("webgpu");
+    expect(info.adapter).toMatchObject({ architecture: "swiftshader", software: true });
+  });
+
+  it.skipIf(!haveSwiftShader && !process.env.CI)("agrees with the cpu backend on a 512×512 product to 1e-4", () => {
+    const script = `
+      const lab = await import(${JSON.stringify(join(root, "dist", "src", "index.js"))});
+      const { tf } = lab;
+      const d = await lab.initBackend();
+      const x = tf.randomNormal([512, 512], 0, 1, "float32", 7);
+      const gpu = await tf.matMul(x, x).data();
+      const host = await x.data();
+      await tf.setBackend("cpu");
+      const cpu = await tf.matMul(tf.tensor(host, [512, 512]), tf.tensor(host, [512, 512])).data();
+      let worst = 0;
+      for (let i = 0; i < cpu.length; i++) worst = Math.max(worst, Math.abs(gpu[i] - cpu[i]) / (1 + Math.abs(cpu[i])));
+      console.log(JSON.stringify({ backend: d.backend, worst }));
+      process.exit(0);`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, ...software }, timeout: 120_000 });
+    const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    expect(out.backend).toBe("webgpu");
+    expect(out.worst).toBeLessThan(1e-4);
+  });
+});
