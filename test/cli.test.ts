@@ -115,7 +115,7 @@ describe("bad input to the CLI", () => {
     expect(Date.now() - start).toBeLessThan(5000); // a node start-up and a stat, not a hang
   });
   it("rejects an unknown command", () => {
-    expectUsageError(["reproduse"], /^lowrank-lab: unknown command 'reproduse'; available: list, run, reproduce, doctor, kernel/);
+    expectUsageError(["reproduse"], /^lowrank-lab: unknown command 'reproduse'; available: list, run, reproduce, (\w+, )*doctor, kernel/);
   });
   it("rejects an unknown backend in LOWRANK_BACKEND and an unavailable one", () => {
     expectUsageError(["doctor"], /^lowrank-lab: LOWRANK_BACKEND=gpu is not a backend; allowed: tensorflow-gpu, tensorflow, wasm, cpu/, { LOWRANK_BACKEND: "gpu" });
@@ -134,6 +134,23 @@ describe("lowrank-lab doctor", () => {
   it("honours LOWRANK_BACKEND=cpu", () => {
     const d = JSON.parse(cli(["doctor", "--json"], { LOWRANK_BACKEND: "cpu" }).stdout);
     expect(d).toMatchObject({ backend: "cpu", chosenBy: "LOWRANK_BACKEND" });
+  });
+});
+
+describe("lowrank-lab seeds", () => {
+  it("counts, claim by claim, on how many seeds of a block each holds", () => {
+    const r = cli(["seeds", "matrix-sensing", "--from", "40", "--count", "2", "--set", "T=400", "--json"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ experiment: "matrix-sensing", preset: "quick", seeds: { from: 40, count: 2 } });
+    expect(j.claims.length).toBeGreaterThan(0);
+    for (const c of j.claims) {
+      expect(c.runs).toBe(2);
+      expect(c.held + c.failedSeeds.length).toBe(2);
+    }
+  });
+  it("rejects a bad count before running anything", () => {
+    expectUsageError(["seeds", "matrix-sensing", "--count", "0"], /^lowrank-lab: seeds: --count 0 is not allowed; allowed: an integer >= 1$/);
   });
 });
 

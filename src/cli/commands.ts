@@ -16,6 +16,7 @@ import { parse, parseSets } from "./args.js";
 import { checkOutDir, makeOutDir, writeAtomic, writeRunOutputs } from "./outputs.js";
 import { stderrProgress } from "./progress.js";
 import { installKernelCommand } from "./kernel.js";
+import { seedsCommand } from "./seedsCommand.js";
 
 export const usage = `lowrank-lab ${packageVersion}: reproduce papers about low-rank structure in machine learning
 
@@ -25,6 +26,8 @@ Usage:
   lowrank-lab reproduce [NAME...] [--out DIR] [--preset P] [--strict]
                                                   every experiment's 'paper' preset (or P), report.html, summary.json;
                                                   --strict exits 1 when a claim does not hold
+  lowrank-lab seeds NAME [--preset P] [--from N] [--count N] [--set key=value]... [--json]
+                                                  on how many consecutive seeds each claim holds
   lowrank-lab doctor [--json]                     which compute backend runs, and why the others do not
   lowrank-lab kernel install [--user | --sys-prefix | --prefix DIR]
                                                   install the Jupyter kernel 'lowrank-lab'
@@ -138,6 +141,7 @@ export const commands: Record<string, (argv: string[]) => number | Promise<numbe
   list: listCommand,
   run: runCommand,
   reproduce: reproduceCommand,
+  seeds: seedsCommand,
   doctor: doctorCommand,
   kernel: installKernelCommand,
 };
