@@ -21,9 +21,10 @@ export { packageVersion as version } from "./compute/packageInfo.js";
 export * as linalg from "./linalg/index.js";
 
 // Spectral comparison of pretrained and fine-tuned weights (intruder dimensions, Shuttleworth et al.
-// arXiv:2410.21228): lab.spectra.compare(W0, W, { k: 10, epsilon: 0.5 }), compareLayers, scaleIntruders
-export * as spectra from "./experiments/lora-spectra/spectra.js";
-export type { CompareOptions, LayerComparison, SpectralComparison } from "./experiments/lora-spectra/spectra.js";
+// arXiv:2410.21228): lab.spectra.compare(W0, W, { k: 10, epsilon: 0.5 }), compareLayers, scaleIntruders,
+// and on real checkpoints: lab.spectra.load(path), lab.spectra.compareCheckpoints(base, tunedOrAdapter)
+export * as spectra from "./spectra/index.js";
+export type { CompareOptions, LayerComparison, SpectralComparison, CheckpointComparison, LayerIntruders } from "./spectra/index.js";
 
 // Softmax, linear (φ = ELU + 1) and rank-augmented linear attention (RALA, Fan et al. arXiv:2411.07635)
 // on one head in Float64, with rank measures: lab.attention.attend("rala", X, weights).out,

@@ -17,6 +17,7 @@ import { checkOutDir, makeOutDir, writeAtomic, writeRunOutputs } from "./outputs
 import { stderrProgress } from "./progress.js";
 import { installKernelCommand } from "./kernel.js";
 import { seedsCommand } from "./seedsCommand.js";
+import { spectraCommand } from "./spectraCommand.js";
 
 export const usage = `lowrank-lab ${packageVersion}: reproduce papers about low-rank structure in machine learning
 
@@ -28,6 +29,8 @@ Usage:
                                                   --strict exits 1 when a claim does not hold
   lowrank-lab seeds NAME [--preset P] [--from N] [--count N] [--set key=value]... [--json]
                                                   on how many consecutive seeds each claim holds
+  lowrank-lab spectra BASE TUNED_OR_ADAPTER [--layers REGEX] [--k N] [--epsilon E] [--json] [--out DIR]
+                                                  intruder dimensions of a real fine-tune (safetensors, PEFT adapters)
   lowrank-lab doctor [--json]                     which compute backend runs, and why the others do not
   lowrank-lab kernel install [--user | --sys-prefix | --prefix DIR]
                                                   install the Jupyter kernel 'lowrank-lab'
@@ -142,6 +145,7 @@ export const commands: Record<string, (argv: string[]) => number | Promise<numbe
   run: runCommand,
   reproduce: reproduceCommand,
   seeds: seedsCommand,
+  spectra: spectraCommand,
   doctor: doctorCommand,
   kernel: installKernelCommand,
 };
