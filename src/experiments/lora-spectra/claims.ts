@@ -7,7 +7,7 @@
 import type { Claim } from "../types.js";
 import { loraAt } from "./finetune.js";
 import type { LoraSpectraParams } from "./params.js";
-import type { LoraSpectraResult, Outcome } from "./run.js";
+import { rowsOf, type LambdaRow, type LoraSpectraResult, type SeparationRow, type VariantRow } from "./run.js";
 
 /** The stated tolerances, in one place. */
 export const TOLERANCE = {
@@ -23,20 +23,21 @@ export const TOLERANCE = {
 };
 
 const f = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
-const count = (o: Outcome | undefined) => (o ? `${o.intruders} (${o.intrudersByLayer.join("/")} by layer)` : "not run");
+const count = (o: VariantRow | undefined) => (o ? `${o.intruders} (${o.intrudersByLayer} by layer)` : "not run");
 
 export function claims(r: LoraSpectraResult, p: LoraSpectraParams): Claim[] {
   const out: Claim[] = [];
-  const byId = new Map(r.variants.map((v) => [v.id, v]));
+  const variants = rowsOf<VariantRow>(r.tables.variants);
+  const byId = new Map(variants.map((v) => [v.id, v]));
   const full = byId.get("full")!;
   const eps = `ε=${p.epsilon}, top k=${p.k}`;
 
-  const sep = r.separation.map((s) => ({ ...s, ratio: s.medianGap / s.initMedianGap }));
+  const sep = rowsOf<SeparationRow>(r.tables.separation).map((s) => ({ ...s, ratio: s.medianGap / s.initMedianGap }));
   out.push({
     id: "pretrained-spectra-separated",
     statement: `Precondition (the issue's warning): pretraining leaves well-separated top singular values; in every layer the median relative gap (σ_i − σ_{i+1})/σ_i over the top ${p.k} is at least ${TOLERANCE.separation}× that of the same layer at its random initialisation`,
     holds: sep.every((s) => s.ratio >= TOLERANCE.separation),
-    evidence: sep.map((s) => `layer ${s.layer}: median gap ${f(s.medianGap)} vs ${f(s.initMedianGap)} at init (${f(s.ratio, 1)}×), smallest ${f(Math.min(...s.gaps))}`).join("; "),
+    evidence: sep.map((s) => `layer ${s.layer}: median gap ${f(s.medianGap)} vs ${f(s.initMedianGap)} at init (${f(s.ratio, 1)}×), smallest ${f(s.minGap)}`).join("; "),
   });
 
   out.push({
@@ -48,8 +49,8 @@ export function claims(r: LoraSpectraResult, p: LoraSpectraParams): Claim[] {
 
   const rLow = Math.min(...p.ranks);
   const rHigh = Math.max(...p.ranks);
-  const low = loraAt(r.variants, rLow, "2r", p.alphaFixed);
-  const high = loraAt(r.variants, rHigh, "2r", p.alphaFixed);
+  const low = loraAt(variants, rLow, "2r", p.alphaFixed);
+  const high = loraAt(variants, rHigh, "2r", p.alphaFixed);
   out.push({
     id: "low-rank-lora-has-intruders",
     statement: `Low-rank LoRA has more intruder dimensions than full fine-tuning and than high-rank LoRA: LoRA r=${rLow} (α=2r) has more than full FT and more than LoRA r=${rHigh} (α=2r), at ${eps} (§4)`,
@@ -58,7 +59,7 @@ export function claims(r: LoraSpectraResult, p: LoraSpectraParams): Claim[] {
   });
 
   const pairs = p.ranks.filter((rank) => 2 * rank !== p.alphaFixed).map((rank) => ({
-    rank, twoR: loraAt(r.variants, rank, "2r", p.alphaFixed)!, fixed: loraAt(r.variants, rank, "fixed", p.alphaFixed)!,
+    rank, twoR: loraAt(variants, rank, "2r", p.alphaFixed)!, fixed: loraAt(variants, rank, "fixed", p.alphaFixed)!,
   }));
   out.push({
     id: "alpha-2r-no-more-intruders",
@@ -67,19 +68,21 @@ export function claims(r: LoraSpectraResult, p: LoraSpectraParams): Claim[] {
     evidence: pairs.length ? pairs.map((q) => `r=${q.rank}: ${q.twoR.intruders} (α=2r) vs ${q.fixed.intruders} (α=${p.alphaFixed})`).join("; ") : `no rank has 2r ≠ ${p.alphaFixed}`,
   });
 
-  const { rho, p: pv, n } = r.correlation;
+  const rho = r.metrics["correlation.rho"];
+  const pv = r.metrics["correlation.p"];
+  const n = variants.length;
   out.push({
     id: "intruders-track-forgetting",
     statement: `Intruder count and forgetting (rise in pretraining-task test loss) are positively rank-correlated across the ${n} fine-tuned models: Spearman ρ > 0 with one-sided permutation p < ${TOLERANCE.pValue} (Fig. 7 reports ρ = 0.971)`,
     holds: rho > 0 && pv < TOLERANCE.pValue,
     evidence: `ρ = ${f(rho)}, p = ${f(pv, 4)} over ${n} models; ` +
-      r.variants.map((v) => `${v.label}: ${v.intruders}, Δloss ${f(v.forgetting)}`).join("; "),
+      variants.map((v) => `${v.label}: ${v.intruders}, Δloss ${f(v.forgetting)}`).join("; "),
   });
 
-  const pts = r.intervention.points;
+  const pts = rowsOf<LambdaRow>(r.tables.intervention);
   const base = pts.find((q) => q.lambda === 1);
   const inRange = pts.filter((q) => q.lambda >= TOLERANCE.lambdaRange[0] && q.lambda <= TOLERANCE.lambdaRange[1]);
-  const target = byId.get(r.intervention.variant)!;
+  const target = byId.get(pts[0].variant)!;
   const good = (q: (typeof pts)[number]) => !!base && q.forgetting < base.forgetting && base.newAcc - q.newAcc <= TOLERANCE.accuracyDrop;
   out.push({
     id: "lambda-scaling-reduces-forgetting",
@@ -91,7 +94,7 @@ export function claims(r: LoraSpectraResult, p: LoraSpectraParams): Claim[] {
   });
 
   const frozen = p.frozenRanks.map((rank) => ({
-    rank, frozen: r.variants.find((v) => v.frozenA && v.r === rank)!, trained: loraAt(r.variants, rank, "2r", p.alphaFixed),
+    rank, frozen: variants.find((v) => v.frozenA && v.r === rank)!, trained: loraAt(variants, rank, "2r", p.alphaFixed),
   }));
   const sumFrozen = frozen.reduce((s, q) => s + q.frozen.intruders, 0);
   const sumTrained = frozen.reduce((s, q) => s + (q.trained?.intruders ?? 0), 0);

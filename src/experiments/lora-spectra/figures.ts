@@ -8,14 +8,15 @@ import * as Plot from "@observablehq/plot";
 import { figure, type Figure } from "../../plot/figure.js";
 import { loraAt } from "./finetune.js";
 import type { LoraSpectraParams } from "./params.js";
-import type { LoraSpectraResult, Outcome } from "./run.js";
+import { rowsOf, type LambdaRow, type LayerRow, type LoraSpectraResult, type VariantRow } from "./run.js";
 
 /** The series a variant belongs to in the ε plot: full FT, a rank, or a frozen-A rank. */
-const series = (v: Outcome) => (v.method === "full" ? "full FT" : `r=${v.r}${v.frozenA ? ", A frozen" : ""}`);
-const family = (v: Outcome) => (v.method === "full" ? "full FT" : v.frozenA ? "LoRA, A frozen" : v.alphaRule === "2r" ? "LoRA, α=2r" : "LoRA, fixed α");
+const series = (v: VariantRow) => (v.method === "full" ? "full FT" : `r=${v.r}${v.frozenA ? ", A frozen" : ""}`);
+const family = (v: VariantRow) => (v.method === "full" ? "full FT" : v.frozenA ? "LoRA, A frozen" : v.alphaRule === "2r" ? "LoRA, α=2r" : "LoRA, fixed α");
 
 export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
-  const byId = new Map(r.variants.map((v) => [v.id, v]));
+  const variants = rowsOf<VariantRow>(r.tables.variants);
+  const byId = new Map(variants.map((v) => [v.id, v]));
   const setting = `${p.layers}-layer ReLU MLP, width ${p.hidden}, on ${p.side}×${p.side} MNIST; fine-tuned on the digits ${p.shift === "rotate90" ? "rotated 90°" : p.shift === "mirror" ? "mirrored" : "inverted"}`;
 
   // Intruders summed over layers at each ε; full FT drawn in both α panels, frozen A with α = 2r.
@@ -51,8 +52,10 @@ export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
   });
 
   // Heat maps at the layer where the lowest-rank LoRA (α = 2r) has the most intruders.
-  const lowest = loraAt(r.variants, Math.min(...p.ranks), "2r", p.alphaFixed)!;
-  const layer = lowest.intrudersByLayer.indexOf(Math.max(...lowest.intrudersByLayer)) + 1; // 1-based, as in the tables
+  const lowest = loraAt(variants, Math.min(...p.ranks), "2r", p.alphaFixed)!;
+  const lowestLayers = rowsOf<LayerRow>(r.tables.layers).filter((d) => d.variant === lowest.id);
+  // The first layer with the most intruders (layers are 1-based, as in every table).
+  const layer = lowestLayers.reduce((best, d) => (d.intruders > best.intruders ? d : best), lowestLayers[0]).layer;
   const heat = (r.tables.similarity.objects() as Array<{ variant: string; label: string; layer: number; i: number; j: number; similarity: number }>)
     .filter((d) => d.layer === layer && (d.variant === "full" || d.variant === lowest.id));
   const similarity = figure({
@@ -72,10 +75,10 @@ export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
     },
   });
 
-  const points = r.variants.map((v) => ({ family: family(v), intruders: v.intruders, forgetting: v.forgetting, tag: v.method === "full" ? "full" : `r=${v.r}` }));
+  const points = variants.map((v) => ({ family: family(v), intruders: v.intruders, forgetting: v.forgetting, tag: v.method === "full" ? "full" : `r=${v.r}` }));
   const forgetting = figure({
     id: "forgetting-vs-intruders",
-    title: `Forgetting against intruder dimensions (Spearman ρ = ${r.correlation.rho.toFixed(2)}, p = ${r.correlation.p.toFixed(3)})`,
+    title: `Forgetting against intruder dimensions (Spearman ρ = ${r.metrics["correlation.rho"].toFixed(2)}, p = ${r.metrics["correlation.p"].toFixed(3)})`,
     caption: `Each point is one fine-tuned model: its intruders at ε = ${p.epsilon} (all layers) and its forgetting, the rise of the pretraining-task test loss with the pretraining head. After the paper's Fig. 7 (ρ = 0.971 there).`,
     plot: {
       marginRight: 40,
@@ -89,8 +92,8 @@ export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
     },
   });
 
-  const target = byId.get(r.intervention.variant)!;
-  const lam = r.intervention.points;
+  const lam = rowsOf<LambdaRow>(r.tables.intervention);
+  const target = byId.get(lam[0].variant)!;
   const accRows = lam.flatMap((q) => [
     { lambda: q.lambda, task: "new task (shifted digits)", accuracy: q.newAcc },
     { lambda: q.lambda, task: "pretraining task", accuracy: q.oldAcc },
@@ -98,7 +101,7 @@ export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
   const interventionForgetting = figure({
     id: "intervention-forgetting",
     title: `Scaling the intruders by λ: forgetting (${target.label})`,
-    caption: `Each layer's intruder singular values (${target.intrudersByLayer.join("/")} by layer) multiplied by λ in the merged weights; λ = 1 is the fine-tuned model. After the paper's Fig. 8.`,
+    caption: `Each layer's intruder singular values (${target.intrudersByLayer} by layer) multiplied by λ in the merged weights; λ = 1 is the fine-tuned model. After the paper's Fig. 8.`,
     plot: {
       x: { label: "λ (scale of the intruders' singular values)" },
       y: { label: "forgetting Δ loss (nats)", grid: true },
@@ -142,7 +145,7 @@ export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
     },
   });
 
-  const acc = r.variants.filter((v) => v.method === "lora").map((v) => ({ r: v.r, family: family(v), newAcc: v.newAcc }));
+  const acc = variants.filter((v) => v.method === "lora").map((v) => ({ r: v.r, family: family(v), newAcc: v.newAcc }));
   const full = byId.get("full")!;
   const accuracy = figure({
     id: "new-task-accuracy",

@@ -41,6 +41,15 @@ export function variantsFor(p: LoraSpectraParams): Variant[] {
   return v;
 }
 
+/**
+ * The variant's prefix in the metric keys: 'full', 'lora.r4.alpha2r', 'lora.r4.alphaFixed',
+ * 'lora.r1.alpha2r.frozenA' (the fixed α is a param, so its value need not be in the key).
+ */
+export function metricPrefix(v: Variant): string {
+  if (v.method === "full") return "full";
+  return `lora.r${v.r}.${v.alphaRule === "2r" ? "alpha2r" : "alphaFixed"}${v.frozenA ? ".frozenA" : ""}`;
+}
+
 /** The α = 2r or fixed-α run at rank r, whichever the comparison at that rank uses. */
 export function loraAt<V extends Variant>(variants: V[], r: number, rule: "2r" | "fixed", alphaFixed: number): V | undefined {
   const alpha = rule === "2r" ? 2 * r : alphaFixed;
@@ -62,8 +71,7 @@ export async function fineTune(
   data: Batches,
   p: LoraSpectraParams,
   rng: Rng,
-  signal: AbortSignal | undefined,
-  onStep: (done: number) => void,
+  checkpoint: (done: number) => Promise<void>,
 ): Promise<Tuned> {
   const h = pretrained[pretrained.length - 1].b.shape[0];
   const head = dense(h, data.Y.shape[1], 1, rng.fork("new head"));
@@ -83,7 +91,7 @@ export async function fineTune(
   const dispose = () => tf.dispose(own);
   try {
     await train((xb, yb) => crossEntropy(logits(xb, layers, head, adapters), yb), groups, data, {
-      steps: p.ftSteps, batch: p.batch, rng: rng.fork("fine-tuning batches"), signal, onStep,
+      steps: p.ftSteps, batch: p.batch, rng: rng.fork("fine-tuning batches"), checkpoint,
     });
   } catch (e) {
     dispose();

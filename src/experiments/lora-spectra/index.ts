@@ -6,10 +6,10 @@
 import type { Experiment } from "../types.js";
 import { claims } from "./claims.js";
 import { figures } from "./figures.js";
-import { params, presets, type LoraSpectraParams } from "./params.js";
-import { run, type LoraSpectraResult } from "./run.js";
+import { constraints, params, presets, type LoraSpectraParams } from "./params.js";
+import { run, type LoraSpectraTables } from "./run.js";
 
-export const loraSpectra: Experiment<LoraSpectraParams, LoraSpectraResult> = {
+export const loraSpectra: Experiment<LoraSpectraParams, LoraSpectraTables> = {
   name: "lora-spectra",
   title: "LoRA vs full fine-tuning: intruder dimensions in the weight spectra",
   description:
@@ -35,6 +35,7 @@ export const loraSpectra: Experiment<LoraSpectraParams, LoraSpectraResult> = {
     },
   ],
   params,
+  constraints,
   presets,
   run,
   figures,

@@ -5,6 +5,7 @@
  * stands in for RoBERTa-base on MNLI (see README for every deviation).
  */
 import type { Schema } from "../schema.js";
+import type { Constraint } from "../types.js";
 import type { Shift } from "./data.js";
 
 export interface LoraSpectraParams {
@@ -63,6 +64,24 @@ export const params: Schema<LoraSpectraParams> = {
     help: "intervention: each intruder's singular value is multiplied by λ (λ = 1 is the fine-tuned model)",
   },
 };
+
+/** The smallest side of every backbone matrix: the first is side² × hidden, the rest hidden × hidden. */
+const minDim = (p: LoraSpectraParams) => Math.min(p.hidden, p.side * p.side);
+
+/** The checks across fields: each returns the problem, naming the fields and what is allowed. */
+export const constraints: Constraint<LoraSpectraParams>[] = [
+  (p) => ([7, 14, 28].includes(p.side) ? undefined : `side=${p.side} is not allowed; allowed: 7, 14 or 28 (28×28 digits pooled evenly)`),
+  (p) => {
+    const bad = [...p.ranks, ...p.frozenRanks].find((r) => !Number.isInteger(r) || r > minDim(p));
+    return bad === undefined ? undefined
+      : `rank r=${bad} (ranks, frozenRanks) is not allowed; allowed: integers from 1 to min(hidden, side²) = ${minDim(p)}`;
+  },
+  (p) => (p.frozenRanks.every((r) => p.ranks.includes(r)) ? undefined
+    : `frozenRanks=${p.frozenRanks.join(",")} is not allowed; allowed: ranks from ranks=${p.ranks.join(",")} (each frozen-A run is compared with the trained one)`),
+  (p) => (new Set(p.ranks).size === p.ranks.length ? undefined : `ranks=${p.ranks.join(",")} repeats a value; allowed: distinct ranks`),
+  (p) => (p.k < minDim(p) ? undefined
+    : `k=${p.k} is not allowed with hidden=${p.hidden}, side=${p.side}; allowed: 1 to ${minDim(p) - 1} (k + 1 singular values are needed for the gaps)`),
+];
 
 /**
  * `paper`: the paper's ranks, α choices and schedule on a 3-layer, width-128 MLP; a few minutes on

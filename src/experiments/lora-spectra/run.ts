@@ -4,14 +4,14 @@
  * pretrained ones (Float64), then scale the intruders of one LoRA model by λ and re-score it.
  */
 import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
 import { tf } from "../../compute/backend.js";
-import { UsageError } from "../../compute/usageError.js";
 import { svd, type SVD } from "../../linalg/index.js";
 import type { Matrix } from "../../linalg/matrix.js";
-import type { Result, RunContext } from "../types.js";
+import type { Result, RunContext, Tables } from "../types.js";
 import { _compare, _scaleDirections, intruderCount, type SpectralComparison } from "./compare.js";
 import { classes, loadTasks, type Images } from "./data.js";
-import { fineTune, variantsFor, type Variant } from "./finetune.js";
+import { fineTune, metricPrefix, variantsFor, type Variant } from "./finetune.js";
 import { backbone, crossEntropy, dense, evaluate, kernelOf, logits, variableOf, weightOf, type Dense } from "./model.js";
 import type { LoraSpectraParams } from "./params.js";
 import { median, permutationPValue, relativeGaps, spearman } from "./stats.js";
@@ -20,7 +20,8 @@ import { train, type Batches } from "./train.js";
 /** The ε grid of the intruder-count curves (the paper's Fig. 3 sweeps ε the same way). */
 export const EPSILONS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
-export interface Outcome extends Variant {
+/** A row of the `variants` table: one fine-tuned model, how it was trained and what it scored. */
+export interface VariantRow extends Variant {
   /** New-task (shifted digits) test accuracy and loss. */
   newAcc: number;
   newLoss: number;
@@ -29,22 +30,42 @@ export interface Outcome extends Variant {
   oldLoss: number;
   /** Forgetting: pretraining-task test loss after fine-tuning minus before. */
   forgetting: number;
-  /** Intruders at ε per layer, and summed over layers. */
-  intrudersByLayer: number[];
+  /** Intruders at ε summed over layers, and per layer as 'l1/l2/…' (the `layers` table has them as numbers). */
   intruders: number;
+  intrudersByLayer: string;
 }
 
-export interface Separation {
+/** A row of the `layers` table: one fine-tuned model's comparison with W0 at one layer. */
+export interface LayerRow {
+  variant: string;
   /** 1-based, as in every table, metric and figure. */
   layer: number;
-  /** (σ_i − σ_{i+1})/σ_i for i = 1..k, of the pretrained W0 and of the same layer at init. */
-  gaps: number[];
-  initGaps: number[];
-  medianGap: number;
-  initMedianGap: number;
+  intruders: number;
+  maxSimilarityMin: number;
+  effectiveRank0: number;
+  effectiveRank: number;
+  stableRank0: number;
+  stableRank: number;
 }
 
-export interface LambdaPoint {
+/**
+ * A row of the `separation` table: how well the top k singular values of one pretrained layer
+ * stand apart, as relative gaps (σ_i − σ_{i+1})/σ_i for i = 1..k, against the same layer at init.
+ */
+export interface SeparationRow {
+  layer: number;
+  medianGap: number;
+  initMedianGap: number;
+  /** The smallest of the pretrained layer's k gaps. */
+  minGap: number;
+}
+
+/**
+ * A row of the `intervention` table: the λ sweep on one model, `variant` (the α = 2r LoRA run
+ * with the most intruders; ties: the lowest rank), the same on every row.
+ */
+export interface LambdaRow {
+  variant: string;
   lambda: number;
   newAcc: number;
   oldAcc: number;
@@ -52,26 +73,31 @@ export interface LambdaPoint {
   forgetting: number;
 }
 
-export interface LoraSpectraResult extends Result {
-  pretrained: { acc: number; loss: number };
-  separation: Separation[];
-  variants: Outcome[];
-  correlation: { rho: number; p: number; n: number };
-  /** The λ sweep on the α = 2r LoRA run with the most intruders (ties: the lowest rank). */
-  intervention: { variant: string; intrudersByLayer: number[]; points: LambdaPoint[] };
+/** Each table in long format; the row types above say what a row holds. */
+export interface LoraSpectraTables extends Tables {
+  /** VariantRow, one per fine-tuned model. */
+  variants: ColumnTable;
+  /** LayerRow, one per (model, layer). */
+  layers: ColumnTable;
+  /** The ε sweep: intruders of one model at one layer at one ε of EPSILONS. */
+  intruders: ColumnTable;
+  /** |cos| between fine-tuned vector j and pretrained vector i (top k of each), per model and layer. */
+  similarity: ColumnTable;
+  /** Every singular value of each layer, pretrained and at random init. */
+  spectra: ColumnTable;
+  /** SeparationRow, one per layer. */
+  separation: ColumnTable;
+  /** LambdaRow, one per λ. */
+  intervention: ColumnTable;
 }
 
-function checkShape(p: LoraSpectraParams): void {
-  if (![7, 14, 28].includes(p.side)) throw new UsageError(`lora-spectra: side=${p.side} is not allowed; allowed: 7, 14 or 28 (28×28 digits pooled evenly)`);
-  const minDim = Math.min(p.hidden, p.side * p.side);
-  for (const r of [...p.ranks, ...p.frozenRanks]) {
-    if (!Number.isInteger(r) || r > minDim) throw new UsageError(`lora-spectra: rank r=${r} is not allowed; allowed: integers from 1 to min(hidden, side²) = ${minDim}`);
-  }
-  const stray = p.frozenRanks.filter((r) => !p.ranks.includes(r));
-  if (stray.length) throw new UsageError(`lora-spectra: frozenRanks=${p.frozenRanks.join(",")} is not allowed; allowed: ranks from ranks=${p.ranks.join(",")} (each frozen-A run is compared with the trained one)`);
-  if (new Set(p.ranks).size !== p.ranks.length) throw new UsageError(`lora-spectra: ranks=${p.ranks.join(",")} repeats a value`);
-  if (p.k >= minDim) throw new UsageError(`lora-spectra: k=${p.k} is not allowed; allowed: 1 to ${minDim - 1} (k + 1 singular values are needed for the gaps)`);
-}
+export type LoraSpectraResult = Result<LoraSpectraTables>;
+
+/** A table's rows as the row type its producer documents. */
+export const rowsOf = <R>(table: ColumnTable): R[] => table.objects() as R[];
+
+/** A λ as a metric-key word: 0.7 → 'lambda0p7' (a dot would read as a key separator). */
+export const lambdaKey = (lambda: number): string => `lambda${String(lambda).replace(/\./g, "p").replace(/-/g, "m")}`;
 
 function toBatches(im: Images): Batches {
   return tf.tidy(() => ({
@@ -82,22 +108,13 @@ function toBatches(im: Images): Batches {
 }
 
 export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSpectraResult> {
-  checkShape(p);
   const tasks = loadTasks(p.side, p.nTrain, p.nTest, p.shift);
   const [preTrain, preTest, newTrain, newTest] = [tasks.pretrainTrain, tasks.pretrainTest, tasks.shiftedTrain, tasks.shiftedTest].map(toBatches);
   const dims = [p.side * p.side, ...Array(p.layers).fill(p.hidden)];
   const variants = variantsFor(p);
+  // Progress in optimiser steps (pretraining, then each variant in turn), then one unit per λ.
   const total = p.preSteps + variants.length * p.ftSteps + p.lambdas.length;
-  let done = 0;
-  let shown = -1;
-  const tick = (label: string, n = 1) => {
-    done += n;
-    const percent = Math.floor((100 * done) / total);
-    if (percent !== shown) {
-      shown = percent;
-      ctx.progress(done, total, label);
-    }
-  };
+  const stepsFrom = (offset: number, label: string) => (done: number) => ctx.checkpoint(offset + done, total, label);
   const layers = backbone(dims, p.initScale, ctx.rng.fork("backbone init"));
   const head = dense(p.hidden, classes, 1, ctx.rng.fork("pretraining head init"));
   const owned: tf.Tensor[] = [preTrain.X, preTrain.Y, preTest.X, preTest.Y, newTrain.X, newTrain.Y, newTest.X, newTest.Y,
@@ -107,15 +124,14 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
     const Winit = layers.map((l) => weightOf(l));
     await train((xb, yb) => crossEntropy(logits(xb, layers, head), yb),
       [{ vars: [...layers.flatMap((l) => [l.K, l.b]), head.K, head.b], lr: p.preLr, weightDecay: p.weightDecay, decay: layers.map((l) => l.K) }],
-      preTrain, { steps: p.preSteps, batch: p.batch, rng: ctx.rng.fork("pretraining batches"), signal: ctx.signal, onStep: () => tick("pretraining") });
+      preTrain, { steps: p.preSteps, batch: p.batch, rng: ctx.rng.fork("pretraining batches"), checkpoint: stepsFrom(0, "pretraining") });
     const pretrained = evaluate(preTest.X, preTest.Y, layers, head);
     const W0 = layers.map((l) => weightOf(l));
     const svd0 = W0.map((W) => svd(W));
     const Sinit = Winit.map((W) => svd(W).S);
-    const separation: Separation[] = svd0.map((s, layer) => {
+    const separation: SeparationRow[] = svd0.map((s, layer) => {
       const gaps = relativeGaps(s.S, p.k);
-      const initGaps = relativeGaps(Sinit[layer], p.k);
-      return { layer: layer + 1, gaps, initGaps, medianGap: median(gaps), initMedianGap: median(initGaps) };
+      return { layer: layer + 1, medianGap: median(gaps), initMedianGap: median(relativeGaps(Sinit[layer], p.k)), minGap: Math.min(...gaps) };
     });
 
     // 2. Every fine-tuning variant, compared layer by layer with W0.
@@ -124,8 +140,8 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
     const comparisons = new Map<string, SpectralComparison[]>();
     const kept = new Map<string, { W: Matrix[]; svds: SVD[]; headK: Float32Array; headB: Float32Array }>();
     const ftRng = ctx.rng.fork("fine-tuning");
-    for (const v of variants) {
-      const tuned = await fineTune(v, layers, newTrain, p, ftRng, ctx.signal, () => tick(v.label));
+    for (const [vi, v] of variants.entries()) {
+      const tuned = await fineTune(v, layers, newTrain, p, ftRng, stepsFrom(p.preSteps + vi * p.ftSteps, v.label));
       try {
         const now = evaluate(newTest.X, newTest.Y, tuned.layers, tuned.head, tuned.adapters);
         const old = evaluate(preTest.X, preTest.Y, tuned.layers, head, tuned.adapters);
@@ -149,16 +165,16 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
     // 3. Forgetting against intruders, over every fine-tuned model (the paper's Fig. 7).
     const x = outcomes.map((o) => o.intruders);
     const y = outcomes.map((o) => o.forgetting);
-    const correlation = { rho: spearman(x, y), p: permutationPValue(x, y, ctx.rng.fork("permutation test")), n: outcomes.length };
+    const correlation = { rho: spearman(x, y), p: permutationPValue(x, y, ctx.rng.fork("permutation test")) };
 
     // 4. The intervention (Fig. 8): scale each layer's intruders by λ and score both tasks again.
     const candidates = outcomes.filter((o) => kept.has(o.id));
     const target = candidates.reduce((best, o) => (o.intruders > best.intruders ? o : best), candidates[0]);
     const keep = kept.get(target.id)!;
     const targetComps = comparisons.get(target.id)!;
-    const points: LambdaPoint[] = [];
-    for (const lambda of p.lambdas) {
-      if (ctx.signal?.aborted) throw new Error("lora-spectra: run aborted");
+    const points: LambdaRow[] = [];
+    const interventionStart = p.preSteps + variants.length * p.ftSteps;
+    for (const [li, lambda] of p.lambdas.entries()) {
       const scaled: Dense[] = keep.W.map((W, l) => ({
         K: variableOf(kernelOf(_scaleDirections(W, keep.svds[l], targetComps[l].intruders, lambda))),
         b: layers[l].b, // LoRA leaves the biases at their pretrained values
@@ -167,33 +183,37 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
       try {
         const now = evaluate(newTest.X, newTest.Y, scaled, newHead);
         const old = evaluate(preTest.X, preTest.Y, scaled, head);
-        points.push({ lambda, newAcc: now.acc, oldAcc: old.acc, oldLoss: old.loss, forgetting: old.loss - pretrained.loss });
+        points.push({ variant: target.id, lambda, newAcc: now.acc, oldAcc: old.acc, oldLoss: old.loss, forgetting: old.loss - pretrained.loss });
       } finally {
         tf.dispose([...scaled.map((s) => s.K), newHead.K, newHead.b]);
       }
-      tick("intervention");
+      await ctx.checkpoint(interventionStart + li + 1, total, "intervention");
     }
 
-    return assemble(pretrained, separation, outcomes, comparisons, svd0.map((s) => s.S), Sinit, correlation,
-      { variant: target.id, intrudersByLayer: target.intrudersByLayer, points });
+    return assemble(pretrained, separation, outcomes, comparisons, svd0.map((s) => s.S), Sinit, correlation, points);
   } finally {
     tf.dispose(owned);
   }
 }
 
+/** A fine-tuned model's outcome while the run is in flight: intruders per layer as numbers. */
+interface Outcome extends Omit<VariantRow, "intrudersByLayer"> {
+  intrudersByLayer: number[];
+}
+
 function assemble(
   pretrained: { acc: number; loss: number },
-  separation: Separation[],
+  separation: SeparationRow[],
   variants: Outcome[],
   comparisons: Map<string, SpectralComparison[]>,
   S0: Float64Array[],
   Sinit: Float64Array[],
-  correlation: LoraSpectraResult["correlation"],
-  intervention: LoraSpectraResult["intervention"],
+  correlation: { rho: number; p: number },
+  intervention: LambdaRow[],
 ): LoraSpectraResult {
   const label = new Map(variants.map((v) => [v.id, v.label]));
   const curves: object[] = [];
-  const layerRows: object[] = [];
+  const layerRows: LayerRow[] = [];
   const similarity: object[] = [];
   for (const v of variants) {
     const comps = comparisons.get(v.id)!;
@@ -221,31 +241,28 @@ function assemble(
     metrics[`layer${s.layer}.initMedianGap`] = s.initMedianGap;
   }
   for (const v of variants) {
-    metrics[`${v.id}.newAcc`] = v.newAcc;
-    metrics[`${v.id}.forgetting`] = v.forgetting;
-    metrics[`${v.id}.intruders`] = v.intruders;
+    const key = metricPrefix(v);
+    metrics[`${key}.newAcc`] = v.newAcc;
+    metrics[`${key}.forgetting`] = v.forgetting;
+    metrics[`${key}.intruders`] = v.intruders;
   }
   metrics["correlation.rho"] = correlation.rho;
   metrics["correlation.p"] = correlation.p;
-  for (const pt of intervention.points) {
-    metrics[`intervention.lambda${pt.lambda}.newAcc`] = pt.newAcc;
-    metrics[`intervention.lambda${pt.lambda}.forgetting`] = pt.forgetting;
+  for (const pt of intervention) {
+    metrics[`intervention.${lambdaKey(pt.lambda)}.newAcc`] = pt.newAcc;
+    metrics[`intervention.${lambdaKey(pt.lambda)}.forgetting`] = pt.forgetting;
   }
-  const columns = (rows: Outcome[]) => rows.map(({ intrudersByLayer, ...rest }) => ({ ...rest, intrudersByLayer: intrudersByLayer.join("/") }));
+  const variantRows: VariantRow[] = variants.map(({ intrudersByLayer, ...rest }) => ({ ...rest, intrudersByLayer: intrudersByLayer.join("/") }));
   return {
     tables: {
-      variants: aq.from(columns(variants)),
+      variants: aq.from(variantRows),
       layers: aq.from(layerRows),
       intruders: aq.from(curves),
       similarity: aq.from(similarity),
       spectra: aq.from(spectra),
-      intervention: aq.from(intervention.points),
+      separation: aq.from(separation),
+      intervention: aq.from(intervention),
     },
     metrics,
-    pretrained,
-    separation,
-    variants,
-    correlation,
-    intervention,
   };
 }

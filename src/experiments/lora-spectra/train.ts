@@ -35,12 +35,12 @@ export interface TrainOptions {
   steps: number;
   batch: number;
   rng: Rng;
-  signal?: AbortSignal;
-  /** Called after every step with the number of steps done. */
-  onStep?: (done: number) => void;
+  /**
+   * Awaited after every step with the number of steps done: the run's checkpoint, which reports
+   * progress, yields to the event loop and throws when the run was interrupted.
+   */
+  checkpoint?: (done: number) => Promise<void>;
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Minimises `loss(xb, yb)` over `steps` minibatches; frees every tensor it makes. */
 export async function train(
@@ -54,7 +54,6 @@ export async function train(
   const index = new Int32Array(o.batch);
   try {
     for (let t = 0; t < o.steps; t++) {
-      if (o.signal?.aborted) throw new Error("lora-spectra: run aborted");
       for (let i = 0; i < o.batch; i++) index[i] = o.rng.int(data.n);
       tf.tidy(() => {
         const ix = tf.tensor1d(index, "int32");
@@ -70,8 +69,7 @@ export async function train(
           if (g.weightDecay) for (const v of g.decay ?? g.vars) v.assign(tf.mul(v, 1 - lr * g.weightDecay));
         });
       });
-      o.onStep?.(t + 1);
-      if (t % 25 === 24) await yieldToEventLoop();
+      await o.checkpoint?.(t + 1);
     }
   } finally {
     for (const opt of optimizers) opt.dispose();
