@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { rng } from "../src/compute/rng.js";
-import { compare } from "../src/experiments/lora-spectra/compare.js";
+import { compare } from "../src/spectra/compare.js";
 import { matmulABt, randomOrthonormal } from "../src/linalg/index.js";
 import type { Matrix } from "../src/linalg/matrix.js";
 import { runPythonJson } from "./python.js";

@@ -10,7 +10,7 @@
  */
 import { UsageError } from "../compute/usageError.js";
 import type { Matrix } from "../linalg/matrix.js";
-import { compare } from "../experiments/lora-spectra/compare.js";
+import { compare } from "./compare.js";
 import { isFolder, openCheckpoint, type Checkpoint } from "./checkpoint.js";
 import { isAdapterFolder, openAdapter, type Adapter } from "./peft.js";
 

@@ -3,8 +3,8 @@
  * matrices, and on real checkpoints: `load(path)` (a safetensors file, a folder of shards, or a
  * PEFT LoRA adapter folder) and `compareCheckpoints(base, tunedOrAdapter, {layers, k, epsilon})`.
  */
-export { compare, compareLayers, intruderCount, scaleIntruders } from "../experiments/lora-spectra/compare.js";
-export type { CompareOptions, LayerComparison, SpectralComparison } from "../experiments/lora-spectra/compare.js";
+export { compare, compareLayers, intruderCount, scaleIntruders } from "./compare.js";
+export type { CompareOptions, LayerComparison, SpectralComparison } from "./compare.js";
 export { openCheckpoint } from "./checkpoint.js";
 export type { Checkpoint } from "./checkpoint.js";
 export { openAdapter, isAdapterFolder } from "./peft.js";

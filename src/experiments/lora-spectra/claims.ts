@@ -35,7 +35,7 @@ export function claims(r: LoraSpectraResult, p: LoraSpectraParams): Claim[] {
   const sep = rowsOf<SeparationRow>(r.tables.separation).map((s) => ({ ...s, ratio: s.medianGap / s.initMedianGap }));
   out.push({
     id: "pretrained-spectra-separated",
-    statement: `Precondition (the issue's warning): pretraining leaves well-separated top singular values; in every layer the median relative gap (σ_i − σ_{i+1})/σ_i over the top ${p.k} is at least ${TOLERANCE.separation}× that of the same layer at its random initialisation`,
+    statement: `Precondition of the comparison (a nearly degenerate spectrum would show "intruders" under any fine-tuning): pretraining leaves well-separated top singular values; in every layer the median relative gap (σ_i − σ_{i+1})/σ_i over the top ${p.k} is at least ${TOLERANCE.separation}× that of the same layer at its random initialisation`,
     holds: sep.every((s) => s.ratio >= TOLERANCE.separation),
     evidence: sep.map((s) => `layer ${s.layer}: median gap ${f(s.medianGap)} vs ${f(s.initMedianGap)} at init (${f(s.ratio, 1)}×), smallest ${f(s.minGap)}`).join("; "),
   });

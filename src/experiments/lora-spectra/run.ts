@@ -9,7 +9,7 @@ import { tf } from "../../compute/backend.js";
 import { svd, type SVD } from "../../linalg/index.js";
 import type { Matrix } from "../../linalg/matrix.js";
 import type { Result, RunContext, Tables } from "../types.js";
-import { _compare, _scaleDirections, intruderCount, type SpectralComparison } from "./compare.js";
+import { _compare, _scaleDirections, intruderCount, type SpectralComparison } from "../../spectra/compare.js";
 import { classes, loadTasks, type Images } from "./data.js";
 import { fineTune, metricPrefix, variantsFor, type Variant } from "./finetune.js";
 import { backbone, crossEntropy, dense, evaluate, kernelOf, logits, variableOf, weightOf, type Dense } from "./model.js";

@@ -7,9 +7,9 @@
  * All in Float64 (src/linalg): cosines between singular vectors are what the paper's claims
  * rest on, and float32 would blur vectors whose singular values lie close together.
  */
-import { UsageError } from "../../compute/usageError.js";
-import { effectiveRank, stableRank, svd, type SVD } from "../../linalg/index.js";
-import { matrix, toMatrix, type Matrix, type MatrixLike } from "../../linalg/matrix.js";
+import { UsageError } from "../compute/usageError.js";
+import { effectiveRank, stableRank, svd, type SVD } from "../linalg/index.js";
+import { matrix, toMatrix, type Matrix, type MatrixLike } from "../linalg/matrix.js";
 
 /** Options of `compare`, `compareLayers` and `scaleIntruders`. */
 export interface CompareOptions {

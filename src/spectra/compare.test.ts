@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { initBackend, tf } from "../../compute/backend.js";
-import { rng } from "../../compute/rng.js";
-import { UsageError } from "../../compute/usageError.js";
-import { matrix, randomOrthonormal, svd, toArrays, transpose, type Matrix } from "../../linalg/index.js";
-import { compare, compareLayers, intruderCount, scaleIntruders } from "./spectra.js";
+import { initBackend, tf } from "../compute/backend.js";
+import { rng } from "../compute/rng.js";
+import { UsageError } from "../compute/usageError.js";
+import { matrix, randomOrthonormal, svd, toArrays, transpose, type Matrix } from "../linalg/index.js";
+import { compare, compareLayers, intruderCount, scaleIntruders } from "./compare.js";
 
 const n = 30;
 // σ_i = 10·0.8^i: the top is well separated; the bottom values lie between 0.01 and 0.1.
