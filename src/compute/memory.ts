@@ -18,3 +18,23 @@ export async function withTensorCheck<T>(label: string, fn: () => Promise<T>): P
   }
   return result;
 }
+
+/**
+ * The values of tensors made by `make` (inside a tidy), read back asynchronously and freed. The
+ * one way tfjs paths read results: WebGPU in Node has no synchronous read (`dataSync` needs an
+ * OffscreenCanvas there), and an asynchronous read never stalls the GPU pipeline elsewhere.
+ */
+export async function readTensors<T extends tf.Tensor[]>(make: () => [...T]): Promise<{ [K in keyof T]: Float32Array }> {
+  const tensors = tf.tidy(make);
+  try {
+    return (await Promise.all(tensors.map((t) => t.data()))) as { [K in keyof T]: Float32Array };
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
+/** One scalar's value, read as `readTensors` reads. */
+export async function readScalar(make: () => tf.Tensor): Promise<number> {
+  const [v] = await readTensors(() => [make()]);
+  return v[0];
+}

@@ -7,6 +7,7 @@
  * The spectra are taken afterwards in Float64 (see compare.ts).
  */
 import { tf } from "../../compute/backend.js";
+import { readTensors } from "../../compute/memory.js";
 import type { Rng } from "../../compute/rng.js";
 import { matrix, type Matrix } from "../../linalg/matrix.js";
 
@@ -87,21 +88,20 @@ export function crossEntropy(Z: tf.Tensor2D, Y: tf.Tensor2D): tf.Scalar {
 }
 
 /** Loss and accuracy of `head` on a labelled set (one forward pass; the sets here are small). */
-export function evaluate(X: tf.Tensor2D, Y: tf.Tensor2D, layers: Dense[], head: Dense, adapters?: Adapter[]): { loss: number; acc: number } {
-  return tf.tidy(() => {
+export async function evaluate(X: tf.Tensor2D, Y: tf.Tensor2D, layers: Dense[], head: Dense, adapters?: Adapter[]): Promise<{ loss: number; acc: number }> {
+  const [loss, acc] = await readTensors(() => {
     const Z = logits(X, layers, head, adapters);
-    const loss = crossEntropy(Z, Y).dataSync()[0];
-    const acc = tf.mean(tf.cast(tf.equal(tf.argMax(Z, 1), tf.argMax(Y, 1)), "float32")).dataSync()[0];
-    return { loss, acc };
+    return [crossEntropy(Z, Y), tf.mean(tf.cast(tf.equal(tf.argMax(Z, 1), tf.argMax(Y, 1)), "float32"))];
   });
+  return { loss: loss[0], acc: acc[0] };
 }
 
 /** The paper's weight W = Kᵀ ([out, in]), merged with its adapter, in Float64. */
-export function weightOf(layer: Dense, a?: Adapter): Matrix {
-  const data = tf.tidy(() => {
+export async function weightOf(layer: Dense, a?: Adapter): Promise<Matrix> {
+  const [data] = await readTensors(() => {
     let K: tf.Tensor2D = layer.K;
     if (a) K = tf.add(K, tf.mul(tf.matMul(a.At, a.Bt), a.scale)); // [in, out]
-    return K.transpose().dataSync();
+    return [K.transpose()];
   });
   const [nIn, nOut] = layer.K.shape;
   return matrix(nOut, nIn, data);

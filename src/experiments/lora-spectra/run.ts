@@ -121,12 +121,12 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
     ...layers.flatMap((l) => [l.K, l.b]), head.K, head.b];
   try {
     // 1. Pretraining, with decoupled weight decay on the kernels so the random bulk shrinks.
-    const Winit = layers.map((l) => weightOf(l));
+    const Winit = await Promise.all(layers.map((l) => weightOf(l)));
     await train((xb, yb) => crossEntropy(logits(xb, layers, head), yb),
       [{ vars: [...layers.flatMap((l) => [l.K, l.b]), head.K, head.b], lr: p.preLr, weightDecay: p.weightDecay, decay: layers.map((l) => l.K) }],
       preTrain, { steps: p.preSteps, batch: p.batch, rng: ctx.rng.fork("pretraining batches"), checkpoint: stepsFrom(0, "pretraining") });
-    const pretrained = evaluate(preTest.X, preTest.Y, layers, head);
-    const W0 = layers.map((l) => weightOf(l));
+    const pretrained = await evaluate(preTest.X, preTest.Y, layers, head);
+    const W0 = await Promise.all(layers.map((l) => weightOf(l)));
     const svd0 = W0.map((W) => svd(W));
     const Sinit = Winit.map((W) => svd(W).S);
     const separation: SeparationRow[] = svd0.map((s, layer) => {
@@ -143,9 +143,9 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
     for (const [vi, v] of variants.entries()) {
       const tuned = await fineTune(v, layers, newTrain, p, ftRng, stepsFrom(p.preSteps + vi * p.ftSteps, v.label));
       try {
-        const now = evaluate(newTest.X, newTest.Y, tuned.layers, tuned.head, tuned.adapters);
-        const old = evaluate(preTest.X, preTest.Y, tuned.layers, head, tuned.adapters);
-        const W = tuned.layers.map((l, i) => weightOf(l, tuned.adapters?.[i]));
+        const now = await evaluate(newTest.X, newTest.Y, tuned.layers, tuned.head, tuned.adapters);
+        const old = await evaluate(preTest.X, preTest.Y, tuned.layers, head, tuned.adapters);
+        const W = await Promise.all(tuned.layers.map((l, i) => weightOf(l, tuned.adapters?.[i])));
         const svds = W.map((M) => svd(M));
         const comps = svds.map((s, l) => _compare(svd0[l], s, settings));
         comparisons.set(v.id, comps);
@@ -155,7 +155,7 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
           intrudersByLayer: byLayer, intruders: byLayer.reduce((a, b) => a + b, 0),
         });
         if (v.method === "lora" && v.alphaRule === "2r" && !v.frozenA) {
-          kept.set(v.id, { W, svds, headK: tuned.head.K.dataSync() as Float32Array, headB: tuned.head.b.dataSync() as Float32Array });
+          kept.set(v.id, { W, svds, headK: await tuned.head.K.data() as Float32Array, headB: await tuned.head.b.data() as Float32Array });
         }
       } finally {
         tuned.dispose();
@@ -181,8 +181,8 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
       }));
       const newHead: Dense = { K: variableOf(tf.tensor2d(keep.headK, head.K.shape as [number, number])), b: variableOf(tf.tensor1d(keep.headB)) };
       try {
-        const now = evaluate(newTest.X, newTest.Y, scaled, newHead);
-        const old = evaluate(preTest.X, preTest.Y, scaled, head);
+        const now = await evaluate(newTest.X, newTest.Y, scaled, newHead);
+        const old = await evaluate(preTest.X, preTest.Y, scaled, head);
         points.push({ variant: target.id, lambda, newAcc: now.acc, oldAcc: old.acc, oldLoss: old.loss, forgetting: old.loss - pretrained.loss });
       } finally {
         tf.dispose([...scaled.map((s) => s.K), newHead.K, newHead.b]);
