@@ -5,7 +5,8 @@
  * the backend is chosen once per process.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, root } from "./cli.js";
@@ -55,5 +56,19 @@ describe("webgpu backend", () => {
     const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
     expect(out.backend).toBe("webgpu");
     expect(out.worst).toBeLessThan(1e-4);
+  });
+
+  it.skipIf(!haveSwiftShader && !process.env.CI)("trains lora-spectra's networks to the same numbers as wasm (a shortened quick run)", () => {
+    const args = ["run", "lora-spectra", "--preset", "quick", "--set", "preSteps=30", "--set", "ftSteps=15", "--set", "nTrain=500", "--set", "nTest=200", "--set", "ranks=1,4", "--set", "frozenRanks=1", "--set", "lambdas=0,1", "--json"];
+    const gpu = cli([...args, "--out", mkdtempSync(join(tmpdir(), "lowrank-webgpu-"))], software);
+    const cpu = cli([...args, "--out", mkdtempSync(join(tmpdir(), "lowrank-wasm-"))], { LOWRANK_BACKEND: "wasm" });
+    expect(gpu.code, gpu.stderr).toBe(0);
+    expect(cpu.code, cpu.stderr).toBe(0);
+    const [g, c] = [JSON.parse(gpu.stdout), JSON.parse(cpu.stdout)];
+    expect([g.backend, c.backend]).toEqual(["webgpu", "wasm"]);
+    // float32 on both, summed in different orders: the same numbers to a few units in the 4th digit.
+    for (const [key, value] of Object.entries(c.metrics as Record<string, number>)) {
+      expect(Math.abs(g.metrics[key] - value), key).toBeLessThan(2e-3 * Math.max(1, Math.abs(value)));
+    }
   });
 });
