@@ -48,7 +48,7 @@ export { jupyterDisplay, isDisplayable } from "./plot/display.js";
 export type { Displayable, MimeBundle } from "./plot/display.js";
 
 // Notebook widgets (ipywidgets 8 controls served by the lowrank-lab kernel), progress bars, sweeps
-export { slider, dropdown, checkbox, button, output, hbox, vbox, interact, fixed, progress, progressFn, explore } from "./widgets/index.js";
+export { slider, dropdown, checkbox, button, output, hbox, vbox, interact, fixed, progress, progressFn, explore, exploreFigures } from "./widgets/index.js";
 export type { SliderOptions, DropdownOptions, CheckboxOptions, ButtonOptions, OutputOptions, BoxOptions, LayoutOptions, StyleOptions } from "./widgets/index.js";
 export type { ControlSpec, InteractOptions, ProgressOptions, ExploreOptions, Change } from "./widgets/index.js";
 export { sweep, sweepRecords } from "./sweep/index.js";

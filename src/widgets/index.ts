@@ -27,3 +27,5 @@ export { progress, progressFn, ProgressBar, progressText, formatDuration } from 
 export type { ProgressOptions, ProgressState } from "./progress.js";
 export { explore, Explore } from "./explore.js";
 export type { ExploreOptions } from "./explore.js";
+export { exploreFigures, ExploreFigures } from "./exploreFigures.js";
+export type { FigurePoint } from "./exploreFigures.js";

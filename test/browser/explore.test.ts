@@ -4,7 +4,10 @@
  */
 import * as aq from "arquero";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { explore } from "../../src/widgets/index.js";
+import * as Plot from "@observablehq/plot";
+import { figure } from "../../src/plot/figure.js";
+import { makeRecord } from "../../src/report/record.js";
+import { explore, exploreFigures } from "../../src/widgets/index.js";
 import { launchChromium, type Browser } from "./chromium.js";
 
 function sweepTable() {
@@ -60,5 +63,26 @@ describe("explore in headless Chromium", () => {
     } finally {
       await noScripts.close();
     }
+  });
+
+  it("shows the paper's own figure of the chosen sweep point (exploreFigures)", async () => {
+    const points = [1, 2, 4].map((k) => {
+      const rows = Array.from({ length: 20 }, (_, t) => ({ t, error: Math.exp(-t / k) }));
+      const curves = figure({ id: "curves", title: `k = ${k}`, plot: { y: { type: "log" }, marks: [Plot.line(rows, { x: "t", y: "error" })] } });
+      const record = makeRecord({ experiment: "toy", preset: "quick", overrides: { k }, params: { k }, seed: 0, backend: "cpu", durationMs: 1, cached: true, metrics: {}, claims: [], figures: [curves], result: { tables: {}, metrics: {} } });
+      return { point: { k }, record };
+    });
+    const html = exploreFigures(points, "curves").html;
+    const page = await browser.context.newPage();
+    await page.setContent(`<!DOCTYPE html><html><body>${html}</body></html>`);
+    const visibleTitle = () => page.locator(".lrf-point:visible figure > div").first().textContent();
+    expect(await visibleTitle()).toBe("k = 1");
+    await page.locator('input[name="k"]').evaluate((input: HTMLInputElement) => {
+      input.value = "2";
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    expect(await visibleTitle()).toBe("k = 4");
+    expect(await page.locator(".lrf-point:visible").count()).toBe(1);
+    expect(() => exploreFigures(points, "nope")).toThrow(/toy has no figure 'nope'; available: curves/);
   });
 });
