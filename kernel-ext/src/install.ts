@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { UsageError } from "../../src/compute/usageError.js";
 import { packageRoot } from "../../src/compute/packageInfo.js";
-import { displayName, kernelName } from "./kernelInfo.js";
+import { displayName, kernelName } from "./session/kernelInfo.js";
 
 export interface InstallOptions {
   /** The per-user kernels folder (the default). */

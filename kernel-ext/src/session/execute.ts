@@ -4,12 +4,13 @@
  * A cell whose whole text is `name?` shows that name's type and documentation in the pager,
  * as IPython's `obj?` does.
  */
-import { Slot, StdinState } from "./shared.js";
+import { Slot, StdinState } from "../wire/shared.js";
 import { compileError, interruptedError, isInterrupt, thrownError, type ErrorContent } from "./errors.js";
-import { mimeBundle, type MimeBundle } from "./display.js";
+import type { MimeBundle } from "../../../src/plot/display.js";
+import { mimeBundle } from "./display.js";
 import type { Kernel } from "./kernel.js";
-import type { Request } from "./threads.js";
-import type { JsonObject } from "./wire.js";
+import type { Request } from "../wire/threads.js";
+import type { JsonObject } from "../wire/wire.js";
 
 interface ExecuteContent {
   code: string;

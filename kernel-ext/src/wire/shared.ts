@@ -26,7 +26,7 @@ export enum Slot {
  * Where the main thread is, for the socket thread to choose how to interrupt it. A SIGINT is
  * safe only while user code runs inside vm with `breakOnSigint`: vm swaps the process's SIGINT
  * handler on the way in and out, and a signal landing in between ends the process. So UserSync
- * is set and cleared from inside the vm (userCode.ts), and a signal is sent only after swapping
+ * is set and cleared from inside the vm (session/userCode.ts), and a signal is sent only after swapping
  * UserSync for Signalling; code leaving the vm and finding Signalling waits for the signal.
  */
 export enum Phase {

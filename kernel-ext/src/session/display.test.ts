@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as aq from "arquero";
-import { jupyterDisplay, mimeBundle, tableBundle } from "./display.js";
+import { jupyterDisplay } from "../../../src/plot/display.js";
+import { mimeBundle, tableBundle } from "./display.js";
 
 describe("mimeBundle", () => {
   it("uses the bundle a [Symbol.for('Jupyter.display')]() method returns, adding text/plain", () => {

@@ -1,12 +1,12 @@
 /**
  * Brackets user code run inside vm (a cell's synchronous part, comm callbacks, display
  * methods) with enter/leave calls made from inside the vm, so Phase.UserSync means "the vm
- * watchdog is on" (see shared.ts). leave() swaps UserSync back; if the socket thread has claimed
+ * watchdog is on" (see wire/shared.ts). leave() swaps UserSync back; if the socket thread has claimed
  * it (Signalling), the SIGINT is on its way, and leave() spins until it arrives and the watchdog
  * ends the script, rather than step out of the vm into the window where a signal kills Node.
  */
 import vm from "node:vm";
-import { Phase, Slot, type SharedState } from "./shared.js";
+import { Phase, Slot, type SharedState } from "../wire/shared.js";
 
 const key = Symbol.for("lowrank-lab.kernel.user");
 const hooks = `globalThis[Symbol.for("lowrank-lab.kernel.user")]`;

@@ -9,10 +9,8 @@
  * Every bundle carries `text/plain`, which the messaging spec asks of every output.
  */
 import { inspect } from "node:util";
+import { jupyterDisplay, type MimeBundle } from "../../../src/plot/display.js";
 
-export type MimeBundle = Record<string, unknown>;
-
-export const jupyterDisplay = Symbol.for("Jupyter.display");
 /** Rows of a table shown before "… N more rows". */
 export const tableRowLimit = 20;
 

@@ -1,7 +1,7 @@
 /**
  * stdout and stderr of the kernel process become `stream` messages on iopub, parented to the
  * request whose code wrote them (console.log, process.stdout.write, child output piped through).
- * The kernel's own log goes to file descriptor 2 directly (transport.ts `log`).
+ * The kernel's own log goes to file descriptor 2 directly (wire/transport.ts `log`).
  */
 import type { Kernel } from "./kernel.js";
 

@@ -5,9 +5,9 @@
  * the shell handler table and answers comm_info_request with the live comms.
  */
 import { randomUUID } from "node:crypto";
-import type { CommHandle, JSONObject } from "../../src/widgets/bridge.js";
-import type { JsonObject } from "./wire.js";
-import type { Request } from "./threads.js";
+import type { CommHandle, JSONObject } from "../../../src/widgets/bridge.js";
+import type { JsonObject } from "../wire/wire.js";
+import type { Request } from "../wire/threads.js";
 
 export type CommSend = (msgType: "comm_open" | "comm_msg" | "comm_close", content: JsonObject, o: { metadata?: JsonObject; buffers?: ArrayBufferView[] }) => void;
 export type CommTarget = (comm: CommHandle, data: JSONObject, buffers: DataView[]) => void | Promise<void>;

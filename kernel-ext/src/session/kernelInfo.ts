@@ -1,6 +1,6 @@
 /** kernel_info_reply content (messaging spec, "Kernel info"); answered on shell and on control. */
-import { packageVersion } from "../../src/compute/packageInfo.js";
-import { PROTOCOL_VERSION, type JsonObject } from "./wire.js";
+import { packageVersion } from "../../../src/compute/packageInfo.js";
+import { PROTOCOL_VERSION, type JsonObject } from "../wire/wire.js";
 import { tslabTypeScript } from "./moduleAlias.js";
 
 export const kernelName = "lowrank-lab";

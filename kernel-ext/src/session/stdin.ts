@@ -5,10 +5,10 @@
  * receives the reply and hands the text over in shared memory, waking this thread with
  * Atomics.notify; an interrupt wakes it too.
  */
-import { Slot, StdinState, type SharedState } from "./shared.js";
+import { Slot, StdinState, type SharedState } from "../wire/shared.js";
 import { Interrupted } from "./errors.js";
-import type { Request } from "./threads.js";
-import type { Transport } from "./transport.js";
+import type { Request } from "../wire/threads.js";
+import type { Transport } from "../wire/transport.js";
 
 export class StdinNotAvailable extends Error {
   override name = "StdinNotAvailable";

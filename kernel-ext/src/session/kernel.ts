@@ -10,10 +10,10 @@
  * served as they arrive, also while a cell awaits: a JavaScript kernel should not need a cell
  * to finish before a slider can talk to it.
  */
-import { Slot, type SharedState } from "./shared.js";
-import type { Request } from "./threads.js";
-import { log, type SendOptions, type Transport } from "./transport.js";
-import type { Header, JsonObject } from "./wire.js";
+import { Slot, type SharedState } from "../wire/shared.js";
+import type { Request } from "../wire/threads.js";
+import { log, type SendOptions, type Transport } from "../wire/transport.js";
+import type { Header, JsonObject } from "../wire/wire.js";
 import { Cells, completeness } from "./cells.js";
 import { History, type HistoryQuery } from "./history.js";
 import { CommManager } from "./comms.js";
@@ -143,7 +143,7 @@ export class Kernel {
    *
    * Not AsyncLocalStorage, which would follow each request's async work exactly: its promise
    * hooks make Node abort when an interrupt ends a task with Runtime.terminateExecution
-   * (interruptMain.ts). Output of a cell's async part that overlaps a comm_msg goes to the comm_msg.
+   * (wire/interruptMain.ts). Output of a cell's async part that overlaps a comm_msg goes to the comm_msg.
    */
   currentRequest(): Request | undefined {
     return this.active[this.active.length - 1] ?? this.lastCell;

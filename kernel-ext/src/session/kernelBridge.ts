@@ -2,7 +2,8 @@
  * The kernel's side of src/widgets/bridge.ts: what widgets, progress bars and figures in src/
  * use to reach the notebook (display, display updates, comms) without importing the kernel.
  */
-import { installKernelBridge, type DisplayOptions, type KernelBridge, type MimeBundle } from "../../src/widgets/bridge.js";
+import type { MimeBundle } from "../../../src/plot/display.js";
+import { installKernelBridge, type DisplayOptions, type KernelBridge } from "../../../src/widgets/bridge.js";
 import type { Kernel } from "./kernel.js";
 
 /** display_data, or update_display_data for `displayId` when `update` is set. */

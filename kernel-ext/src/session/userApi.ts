@@ -5,7 +5,7 @@
  */
 import { createRequire } from "node:module";
 import { randomUUID } from "node:crypto";
-import type { DisplayOptions } from "../../src/widgets/bridge.js";
+import type { DisplayOptions } from "../../../src/widgets/bridge.js";
 import { mimeBundle } from "./display.js";
 import { publishDisplay } from "./kernelBridge.js";
 import { readInput } from "./stdin.js";

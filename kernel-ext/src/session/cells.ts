@@ -9,7 +9,7 @@
 import { createExecutor, type ConverterSet, type Executor } from "tslab/dist/executor.js";
 import { createConverter, isCompleteCode, type Converter, type Diagnostic } from "tslab/dist/converter.js";
 import { printQuickInfo } from "tslab/dist/inspect.js";
-import { inPhase, Phase, Slot, type SharedState } from "./shared.js";
+import { inPhase, Phase, Slot, type SharedState } from "../wire/shared.js";
 import { afterUserCode, bracketCell, userCodeDepth } from "./userCode.js";
 import { tslabTypeScript } from "./moduleAlias.js";
 
@@ -26,7 +26,7 @@ export interface Completion {
 
 export type Completeness = { status: "complete" | "invalid" } | { status: "incomplete"; indent: string };
 
-/** A converter whose calls are marked as kernel work (see shared.ts) and whose diagnostics are kept. */
+/** A converter whose calls are marked as kernel work (see wire/shared.ts) and whose diagnostics are kept. */
 function watchedConverter(make: () => Converter, shared: SharedState, onDiagnostics: (d: Diagnostic[]) => void): () => Converter {
   let c: Converter | undefined;
   return () => {

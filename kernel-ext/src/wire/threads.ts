@@ -1,7 +1,7 @@
 /**
  * What the kernel's two threads say to each other. The socket thread (sockets.ts) owns the
  * ZeroMQ sockets, so the heartbeat and the control channel answer even while user code holds
- * the main thread; the main thread (kernel.ts) runs cells and serves the shell channel.
+ * the main thread; the main thread (session/kernel.ts) runs cells and serves the shell channel.
  */
 import type { ConnectionInfo } from "./connection.js";
 import type { Header, JsonObject } from "./wire.js";
