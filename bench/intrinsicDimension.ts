@@ -3,7 +3,7 @@
  * doing the same steps (bench/intrinsic_dimension_torch.py): the FC net 784-200-200-10
  * (D = 199,210), θ = θ₀ + P·θ_d, Adam on θ_d, batch 128, with Fastfood P at d = 750 (the paper's
  * d_int90) and d = 3000, and a dense P at d = 100 (80 MB; a dense P at d = 750 would be 600 MB).
- * Ours is the experiment's own trainSubspaces, timed per step from its onStep callback after a
+ * Ours is the experiment's own trainSubspaces, timed per step from its checkpoint callback after a
  * few warm-up steps, so the final validation pass is not counted. Each row gives ms per step;
  * `ratio` is ours / torch in CPU time (the machine may be shared), wall times beside it.
  * The d = 3000 row also reports this process's peak resident memory during that run (the issue
@@ -32,15 +32,14 @@ async function oursPerStep(run: Run, steps: number, warmup: number): Promise<{ m
   const { train, val } = loadMnist();
   const theta0 = initTheta(net, rng(0));
   const P = projection(run.kind, net.D, run.d, rng(1));
-  let t = 0, wall = 0, end = 0, peakRss = process.memoryUsage().rss;
+  let wall = 0, end = 0, peakRss = process.memoryUsage().rss;
   let cpu = process.cpuUsage(), used = cpu;
-  const onStep = () => {
-    t++;
+  const checkpoint = async (t: number) => {
     if (t % 4 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
     if (t === warmup) [wall, cpu] = [performance.now(), process.cpuUsage()];
     if (t === warmup + steps) [end, used] = [performance.now(), process.cpuUsage(cpu)];
   };
-  await trainSubspaces(net, [P], theta0, train, take(val, 10), { steps: warmup + steps, batch, lr: 1e-3, l2: 1e-5, onStep }, rng(2));
+  await trainSubspaces(net, [P], theta0, train, take(val, 10), { steps: warmup + steps, batch, lr: 1e-3, l2: 1e-5, checkpoint }, rng(2));
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   return { ms: (end - wall) / steps, cpuMs: (used.user + used.system) / 1000 / steps, peakRss };
 }

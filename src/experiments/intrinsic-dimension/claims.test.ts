@@ -1,87 +1,123 @@
+/**
+ * The quick preset (FC 784-32-32-10, widths 16, 32, 64, projections compared on FC 784-16-16-10,
+ * 50 steps, no LeNet) through the real runner at seeds 0 and 1, checked against the claims it
+ * makes; then, for every claim, the same run with its evidence edited to contradict it, where the
+ * claim must fail; then the cross-field checks, which refuse a plan before anything runs.
+ */
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend, tf } from "../../compute/backend.js";
-import { rng } from "../../compute/rng.js";
+import { claimOn, editTable, expectFiniteMetrics, quickRun, rejudge } from "../../../test/fixtures/runs.js";
 import { UsageError } from "../../compute/usageError.js";
-import { resolveParams } from "../schema.js";
-import { claims } from "./claims.js";
-import { intrinsicDimension } from "./index.js";
-import type { IntrinsicDimensionParams } from "./params.js";
-import { summarise, type IntrinsicDimensionResult, type RunRow } from "./run.js";
+import type { RunRecord } from "../../report/record.js";
+import { resolvePlan } from "../../run/plan.js";
+import type { Result } from "../types.js";
+import { rowsOf, type DIntRow, type RunRow } from "./tables.js";
 
-const resolve = (preset: string, over: Partial<IntrinsicDimensionParams> = {}) =>
-  resolveParams<IntrinsicDimensionParams>("intrinsic-dimension", intrinsicDimension.params, intrinsicDimension.presets[preset], over);
-const quick = resolve("quick");
-const runs = new Map<number, { r: IntrinsicDimensionResult; leaked: number }>();
+const LONG = 600_000; // a quick run takes ~20 s of CPU, several times that on a shared machine
 
-/** Each seed's quick run, computed once and shared by the tests that read it. */
-async function runQuick(seed: number) {
-  if (!runs.has(seed)) {
-    const before = tf.memory().numTensors;
-    const r = await intrinsicDimension.run(quick, { seed, rng: rng(seed), progress: () => {} });
-    runs.set(seed, { r, leaked: tf.memory().numTensors - before });
-  }
-  return runs.get(seed)!;
+// At quick scale the tiny nets never reach 90% accuracy, so the quick preset checks the claims'
+// shape with the relative d_int90; the FC-vs-750 band and LeNet are claims of the paper preset.
+const QUICK_CLAIMS = ["accuracy-monotone-in-d", "dint90-flat-in-width", "projections-agree"];
+
+/** A table with each row replaced by `edit(row)`. */
+const editRows = <R extends object>(edit: (row: R) => R) => (t: ColumnTable) => aq.from(rowsOf<R>(t).map(edit));
+
+for (const seed of [0, 1]) {
+  describe(`intrinsic-dimension quick preset, seed ${seed} (Li et al. 2018, Figure 2, §3.1, §S6)`, () => {
+    let record: RunRecord;
+    beforeAll(async () => {
+      record = await quickRun("intrinsic-dimension", seed);
+    }, LONG);
+
+    it("holds every claim it makes: a monotone curve, a flat d_int90 across widths, projections agreeing", () => {
+      expect(record.claims.map((c) => c.id).sort()).toEqual(QUICK_CLAIMS);
+      expect(record.claims.filter((c) => !c.holds).map((c) => `${c.id}: ${c.evidence}`)).toEqual([]);
+    });
+
+    it("measures both d_int90 definitions for every swept net, reports only finite metrics, and draws every figure", () => {
+      const dint = rowsOf<DIntRow>(record.result.tables.dint);
+      for (const net of ["fc-16x2", "fc-32x2", "fc-64x2"]) {
+        expect(dint.filter((x) => x.net === net).map((x) => x.definition).sort(), net).toEqual(["absolute", "relative"]);
+      }
+      expectFiniteMetrics(record.metrics);
+      for (const key of ["fc.dint90.relative", "fcW16.dint90.relative", "fcW64.dint90.relative"]) expect(record.metrics[key], key).toBeGreaterThan(0);
+      expect(record.figures.map((f) => f.id)).toEqual(["accuracy-vs-d", "dint90-vs-width", "projections"]);
+    });
+  });
 }
 
-beforeAll(async () => {
-  await initBackend();
-});
+describe("intrinsic-dimension claims fail when their evidence says otherwise (seed 0)", () => {
+  let record: RunRecord;
+  beforeAll(async () => {
+    record = await quickRun("intrinsic-dimension", 0);
+  }, LONG);
 
-describe("intrinsic-dimension quick preset (Li et al. 2018, Figure 2 and §3.1)", () => {
-  // At quick scale the tiny nets never reach 90% accuracy, so the quick preset checks the claims'
-  // shape with the relative d_int90; the FC-vs-750 band and LeNet are checked by the paper preset.
-  for (const seed of [0, 1]) {
-    it(`holds every claim it makes (monotone curve of Figure 2, flat d_int90 across widths, projections agreeing) with seed ${seed}`, async () => {
-      const { r } = await runQuick(seed);
-      const cs = intrinsicDimension.claims(r, quick);
-      expect(cs.map((c) => c.id).sort()).toEqual(["accuracy-monotone-in-d", "dint90-flat-in-width", "projections-agree"]);
-      expect(cs.filter((c) => !c.holds).map((c) => `${c.id}: ${c.evidence}`)).toEqual([]);
-    });
-  }
+  const withRuns = (edit: (r: RunRow) => RunRow) => editTable(record.result, "runs", editRows(edit));
+  const withDint = (result: Result, edit: (x: DIntRow) => DIntRow) => editTable(result, "dint", editRows(edit));
+  const dintOf = (net: string, definition: string) => rowsOf<DIntRow>(record.result.tables.dint).find((x) => x.net === net && x.definition === definition)!;
 
-  it("frees every tensor, and reports long tables, both d_int90 definitions and finite metrics", async () => {
-    const { r, leaked } = await runQuick(0);
-    expect(leaked).toBe(0);
-    expect(r.tables.runs.numRows()).toBe(r.rows.length);
-    expect(r.tables.runs.columnNames()).toEqual(["net", "label", "D", "projection", "d", "seed", "valAcc", "trainLoss", "seconds", "msPerStep", "stacked"]);
-    const defs = r.tables.dint.array("definition") as string[];
-    expect(new Set(defs)).toEqual(new Set(["absolute", "relative"]));
-    for (const [key, value] of Object.entries(r.metrics)) expect(Number.isFinite(value), key).toBe(true);
-    expect(r.metrics.fc_dint90_relative).toBeGreaterThan(0);
-    expect(intrinsicDimension.figures(r, quick).map((f) => f.id)).toEqual(["accuracy-vs-d", "dint90-vs-width", "projections"]);
+  it("accuracy-monotone-in-d fails when the main net's accuracy collapses at the largest d", () => {
+    const edited = withRuns((r) => (r.net === "fc-32x2" && r.projection === "fastfood" && r.d === 1600 ? { ...r, valAcc: 0.1 } : r));
+    expect(claimOn(record, edited, "accuracy-monotone-in-d").holds).toBe(false);
+  });
+
+  // The band is a claim about the paper's FC 784-200-200-10 only: judged with hidden = 200, the
+  // quick main net's d_int90 rows stand in for that net's.
+  it("fc-dint90-near-paper holds for an absolute d_int90 of 900 and fails for one of 5000", () => {
+    const params = { ...record.params, hidden: 200 };
+    const asPaperNet = (dint90: number) =>
+      withDint(record.result, (x) => (x.net === "fc-32x2" ? { ...x, net: "fc-200x2", dint90: x.definition === "absolute" ? dint90 : x.dint90 } : x));
+    expect(claimOn(record, asPaperNet(900), "fc-dint90-near-paper", params).holds).toBe(true);
+    expect(claimOn(record, asPaperNet(5000), "fc-dint90-near-paper", params).holds).toBe(false);
+  });
+
+  // Judged with lenet = true, a LeNet row is added to the dint table, below or above the FC net's.
+  it("lenet-below-fc holds when LeNet's d_int90 is below the FC net's and fails when it is above", () => {
+    const params = { ...record.params, lenet: true };
+    const fc = dintOf("fc-32x2", "relative");
+    const withLenet = (dint90: number) =>
+      editTable(record.result, "dint", (t) => aq.from([...rowsOf<DIntRow>(t), { ...fc, net: "lenet", label: "LeNet", D: 44426, dint90 }]));
+    expect(claimOn(record, withLenet(fc.dint90 / 2), "lenet-below-fc", params).holds).toBe(true);
+    expect(claimOn(record, withLenet(fc.dint90 * 2), "lenet-below-fc", params).holds).toBe(false);
+  });
+
+  it("dint90-flat-in-width fails when the widest net's d_int90 is 3× the narrowest's, and when a width never crosses", () => {
+    const narrow = dintOf("fc-16x2", "relative").dint90;
+    const spread = withDint(record.result, (x) => (x.net === "fc-64x2" && x.definition === "relative" ? { ...x, dint90: 3 * narrow } : x));
+    expect(claimOn(record, spread, "dint90-flat-in-width").holds).toBe(false);
+    const missing = withDint(record.result, (x) => (x.net === "fc-64x2" && x.definition === "relative" ? { ...x, dint90: NaN } : x));
+    expect(claimOn(record, missing, "dint90-flat-in-width").holds).toBe(false);
+  });
+
+  it("projections-agree fails when sparse P trains far worse than dense P at d = 100", () => {
+    const edited = withRuns((r) => (r.net === "fc-16x2" && r.projection === "sparse" && r.d === 100 ? { ...r, valAcc: 0.1 } : r));
+    expect(claimOn(record, edited, "projections-agree").holds).toBe(false);
+  });
+
+  it("judged again from its tables and params alone, the run gives the same verdicts and evidence", () => {
+    expect(rejudge(record, record.result)).toEqual([...record.claims]);
   });
 });
 
-describe("intrinsic-dimension claims can fail", () => {
-  /** Rows of a made-up sweep of the paper's FC net whose 90% crossing sits at d = `at`. */
-  function fakeRows(at: number): RunRow[] {
-    const rows: RunRow[] = [];
-    const base = { label: "", D: 199210, seconds: 0, msPerStep: 0, stacked: 1, trainLoss: 0 };
-    const acc = (d: number) => Math.min(0.97, 0.9 + 0.1 * Math.log(d / at));
-    for (const seed of [0, 1]) {
-      rows.push({ ...base, net: "fc-200x2", projection: "direct", d: 199210, seed, valAcc: 0.97 });
-      for (const d of [200, 400, 750, 1500, 3000, 6000]) rows.push({ ...base, net: "fc-200x2", projection: "fastfood", d, seed, valAcc: acc(d) });
-    }
-    return rows;
-  }
-  const p = resolve("paper", { lenet: false, widths: [200], dims: [200, 400, 750, 1500, 3000, 6000], compareWidth: 200, compareDims: [200] });
-  const bandClaim = (at: number) => {
-    const rows = fakeRows(at);
-    for (const kind of ["dense", "sparse"]) for (const seed of [0, 1]) rows.push({ ...rows[0], projection: kind, d: 200, seed, valAcc: 0.5 });
-    return claims(summarise(p, rows, { rng: rng(0) }), p).find((c) => c.id === "fc-dint90-near-paper")!;
-  };
+describe("intrinsic-dimension plans", () => {
+  const plan = (params: Record<string, unknown>) => () => resolvePlan("intrinsic-dimension", { preset: "quick", params });
 
-  it("the FC band holds for a crossing at 900 and fails for one at 5000", () => {
-    expect(bandClaim(900).holds).toBe(true);
-    expect(bandClaim(5000).holds).toBe(false);
+  it("refuses, before running, a d larger than its net's D, naming the d-list and the fields that size the net", () => {
+    expect(plan({ dims: [100, 30000] })).toThrow(UsageError);
+    expect(plan({ dims: [100, 30000] })).toThrow(/dims has d=30000 but FC 784-32-32-10 \(hidden=32, depth=2\) has only D=26506 weights; allowed: d <= 26506/);
+    expect(plan({ widthDims: [100, 20000] })).toThrow(/widthDims has d=20000 but FC 784-16-16-10 \(widths=16,32,64, depth=2\)/);
+    expect(plan({ lenet: true, lenetDims: [100, 50000] })).toThrow(/lenetDims has d=50000 but LeNet \(lenetWidth=1\) has only D=44426/);
   });
-});
 
-describe("intrinsic-dimension parameters", () => {
-  it("rejects a d larger than a network's D, and a dense P over 1 GiB, naming the parameter", async () => {
-    const ctx = { seed: 0, rng: rng(0), progress: () => {} };
-    await expect(intrinsicDimension.run({ ...quick, dims: [100, 30000] }, ctx)).rejects.toThrow(UsageError);
-    await expect(intrinsicDimension.run({ ...quick, dims: [100, 30000] }, ctx)).rejects.toThrow(/dims.*d=30000/);
-    await expect(intrinsicDimension.run({ ...quick, compareWidth: 200, compareDims: [2000] }, ctx)).rejects.toThrow(/compareDims.*GiB/);
+  it("refuses a dense P over 1 GiB, naming the fields and the largest d allowed", () => {
+    expect(plan({ compareWidth: 200, compareDims: [2000] })).toThrow(UsageError);
+    expect(plan({ compareWidth: 200, compareDims: [2000] })).toThrow(/compareDims has d=2000, where a dense P for FC 784-200-200-10 \(compareWidth=200, depth=2\) needs 1\.5 GiB; allowed: .*d <= 1347$/);
+    expect(plan({ projection: "dense", hidden: 200, dims: [100, 3000] })).toThrow(/dims has d=3000, .*or projection=fastfood/);
+  });
+
+  it("accepts the presets", () => {
+    expect(plan({})).not.toThrow();
+    expect(() => resolvePlan("intrinsic-dimension", { preset: "paper" })).not.toThrow();
   });
 });

@@ -8,8 +8,9 @@
 import type { Claim } from "../types.js";
 import type { Baseline } from "./dint.js";
 import { paperDInt90 } from "./figures.js";
+import { netInfos, type NetInfo } from "./nets.js";
 import type { IntrinsicDimensionParams } from "./params.js";
-import type { DIntRow, IntrinsicDimensionResult, NetInfo } from "./run.js";
+import { rowsOf, type DIntRow, type IntrinsicDimensionResult, type RunRow } from "./tables.js";
 
 /**
  * The band for the FC net's d_int90 (absolute) around the paper's 750: [750/2, 750·4]. Asymmetric
@@ -27,10 +28,10 @@ const f3 = (x: number) => x.toFixed(3);
 interface Point { d: number; mean: number; se: number; n: number }
 
 /** Mean accuracy at each d of one or more curves, with standard errors from the pooled sd. */
-function curves(r: IntrinsicDimensionResult, net: string, projections: string[], nVal: number): Map<string, Point[]> {
+function curves(runs: RunRow[], net: string, projections: string[], nVal: number): Map<string, Point[]> {
   const groups = projections.map((proj) => {
     const byD = new Map<number, number[]>();
-    for (const x of r.rows) if (x.net === net && x.projection === proj) byD.set(x.d, [...(byD.get(x.d) ?? []), x.valAcc]);
+    for (const x of runs) if (x.net === net && x.projection === proj) byD.set(x.d, [...(byD.get(x.d) ?? []), x.valAcc]);
     return { proj, byD: [...byD.entries()].sort((a, b) => a[0] - b[0]) };
   });
   let ss = 0;
@@ -49,28 +50,27 @@ function curves(r: IntrinsicDimensionResult, net: string, projections: string[],
   })]));
 }
 
-function dintOf(r: IntrinsicDimensionResult, net: string, definition: Baseline): DIntRow | undefined {
-  return r.dint.find((x) => x.net === net && x.definition === definition);
-}
-
 function describe(x: DIntRow | undefined): string {
   if (!x) return "no sweep";
-  const i = x.interval;
-  const boot = Number.isFinite(i.mean) ? `, bootstrap ${f0(i.mean)} ± ${f0(i.std)} (95%: ${f0(i.lo)}–${f0(i.hi)}${i.missed > 0 ? `, ${(100 * i.missed).toFixed(0)}% of resamples never cross` : ""})` : "";
-  return `${x.definition} (threshold ${f3(x.threshold)}): ${f0(i.value)}${boot}`;
+  const boot = Number.isFinite(x.bootMean) ? `, bootstrap ${f0(x.bootMean)} ± ${f0(x.bootStd)} (95%: ${f0(x.lo)}–${f0(x.hi)}${x.missed > 0 ? `, ${(100 * x.missed).toFixed(0)}% of resamples never cross` : ""})` : "";
+  return `${x.definition} (threshold ${f3(x.threshold)}): ${f0(x.dint90)}${boot}`;
 }
 
 export function claims(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams): Claim[] {
   const out: Claim[] = [];
-  const main = r.nets.find((n) => n.roles.includes("main"))!;
-  const lenet = r.nets.find((n) => n.roles.includes("lenet"));
+  const runs = rowsOf<RunRow>(r.tables.runs);
+  const dint = rowsOf<DIntRow>(r.tables.dint);
+  const dintOf = (net: string, definition: Baseline) => dint.find((x) => x.net === net && x.definition === definition);
+  const nets = netInfos(p);
+  const main = nets.find((n) => n.roles.includes("main"))!;
+  const lenet = nets.find((n) => n.roles.includes("lenet"));
   const swept = [main, ...(lenet ? [lenet] : [])];
 
   {
     const evidence: string[] = [];
     let holds = true;
     for (const n of swept) {
-      const c = curves(r, n.key, [p.projection], p.valSize).get(p.projection)!;
+      const c = curves(runs, n.key, [p.projection], p.valSize).get(p.projection)!;
       const drops = c.slice(1).map((b, k) => ({ a: c[k], b, tol: 2 * Math.hypot(c[k].se, b.se) })).filter(({ a, b, tol }) => b.mean < a.mean - tol);
       if (drops.length) holds = false;
       evidence.push(`${n.label}: ${c.map((x) => `d=${x.d} ${f3(x.mean)}`).join(", ")}` +
@@ -85,9 +85,9 @@ export function claims(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams)
   }
 
   if (main.label in paperDInt90) {
-    const abs = dintOf(r, main.key, "absolute");
-    const rel = dintOf(r, main.key, "relative");
-    const v = abs?.interval.value ?? NaN;
+    const abs = dintOf(main.key, "absolute");
+    const rel = dintOf(main.key, "relative");
+    const v = abs?.dint90 ?? NaN;
     out.push({
       id: "fc-dint90-near-paper",
       statement: `d_int90 of the FC 784-200-200-10 net (absolute definition: 90% accuracy) lies in [${FC_BAND[0]}, ${FC_BAND[1]}] around the paper's 750. The band is wide and asymmetric on purpose: our runs get ≈${p.steps} Adam steps on ${p.trainSize} digits instead of 100 epochs on 55,000, which lowers the accuracy reached at every d and so raises d_int90.`,
@@ -99,7 +99,7 @@ export function claims(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams)
   const def = p.claimBaseline;
   /** d_int90 for comparisons: a threshold never reached counts as "above the largest d tried". */
   const bound = (n: NetInfo, dims: number[]) => {
-    const v = dintOf(r, n.key, def)?.interval.value ?? NaN;
+    const v = dintOf(n.key, def)?.dint90 ?? NaN;
     return Number.isFinite(v) ? { value: v, reached: true } : { value: Math.max(...dims), reached: false };
   };
 
@@ -111,13 +111,13 @@ export function claims(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams)
       id: "lenet-below-fc",
       statement: `LeNet needs a smaller subspace than the FC net (paper: 290 vs 750): its d_int90 (${def} definition) is lower. A threshold the FC net never reaches counts as d_int90 above its largest d tried; if LeNet never reaches its own, the claim is not shown.`,
       holds,
-      evidence: `${lenet.label}: ${describe(dintOf(r, lenet.key, def))}; ${main.label}: ${describe(dintOf(r, main.key, def))}`,
+      evidence: `${lenet.label}: ${describe(dintOf(lenet.key, def))}; ${main.label}: ${describe(dintOf(main.key, def))}`,
     });
   }
 
   {
-    const widths = r.nets.filter((n) => n.roles.includes("width")).sort((x, y) => x.D - y.D);
-    const values = widths.map((n) => ({ n, x: dintOf(r, n.key, def)?.interval.value ?? NaN }));
+    const widths = nets.filter((n) => n.roles.includes("width")).sort((x, y) => x.D - y.D);
+    const values = widths.map((n) => ({ n, x: dintOf(n.key, def)?.dint90 ?? NaN }));
     const reached = values.filter((v) => Number.isFinite(v.x));
     const ratio = reached.length ? Math.max(...reached.map((v) => v.x)) / Math.min(...reached.map((v) => v.x)) : NaN;
     const Dratio = widths[widths.length - 1].D / widths[0].D;
@@ -130,8 +130,8 @@ export function claims(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams)
   }
 
   {
-    const net = r.nets.find((n) => n.roles.includes("compare"))!;
-    const cs = Object.fromEntries(curves(r, net.key, ["dense", "sparse", "fastfood"], p.valSize));
+    const net = nets.find((n) => n.roles.includes("compare"))!;
+    const cs = Object.fromEntries(curves(runs, net.key, ["dense", "sparse", "fastfood"], p.valSize));
     const evidence: string[] = [];
     let holds = true;
     for (const d of [...new Set(p.compareDims)].sort((a, b) => a - b)) {

@@ -6,24 +6,26 @@
  */
 import * as Plot from "@observablehq/plot";
 import { figure, type Figure } from "../../plot/figure.js";
+import { netInfos } from "./nets.js";
 import type { IntrinsicDimensionParams } from "./params.js";
-import type { IntrinsicDimensionResult } from "./run.js";
-
-interface CurveRow { net: string; label: string; D: number; projection: string; d: number; meanAcc: number; sdAcc: number; runs: number }
+import { rowsOf, type CurveRow, type DIntRow, type IntrinsicDimensionResult, type RunRow } from "./tables.js";
 
 /** The paper's d_int90 (absolute definition) for the networks it names. */
 export const paperDInt90: Record<string, number> = { "FC 784-200-200-10": 750, LeNet: 290 };
 
 export function figures(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams): Figure[] {
-  const curves = r.tables.curves.objects() as CurveRow[];
-  const shown = r.nets.filter((n) => n.roles.includes("main") || n.roles.includes("lenet")).map((n) => n.key);
+  const curves = rowsOf<CurveRow>(r.tables.curves);
+  const allRuns = rowsOf<RunRow>(r.tables.runs);
+  const allDint = rowsOf<DIntRow>(r.tables.dint);
+  const nets = netInfos(p);
+  const shown = nets.filter((n) => n.roles.includes("main") || n.roles.includes("lenet")).map((n) => n.key);
   const sweep = curves.filter((c) => shown.includes(c.net) && c.projection === p.projection);
-  const runs = r.rows.filter((x) => shown.includes(x.net) && x.projection === p.projection);
-  const dint = r.dint.filter((x) => shown.includes(x.net));
-  const absolute = dint.filter((x) => x.definition === "absolute" && Number.isFinite(x.interval.value));
+  const runs = allRuns.filter((x) => shown.includes(x.net) && x.projection === p.projection);
+  const dint = allDint.filter((x) => shown.includes(x.net));
+  const absolute = dint.filter((x) => x.definition === "absolute" && Number.isFinite(x.dint90));
   const relative = dint.filter((x) => x.definition === "relative");
-  const paper = Object.entries(paperDInt90).filter(([label]) => r.nets.some((n) => n.label === label && shown.includes(n.key)));
-  const labels = r.nets.filter((n) => shown.includes(n.key)).map((n) => n.label);
+  const paper = Object.entries(paperDInt90).filter(([label]) => nets.some((n) => n.label === label && shown.includes(n.key)));
+  const labels = nets.filter((n) => shown.includes(n.key)).map((n) => n.label);
 
   const accuracy = figure({
     id: "accuracy-vs-d",
@@ -42,7 +44,7 @@ export function figures(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams
         Plot.ruleY(relative, { y: "threshold", stroke: "label", strokeDasharray: "5,3" }),
         Plot.ruleX(paper, { x: ([, d]: [string, number]) => d, stroke: "#999", strokeDasharray: "2,3" }),
         Plot.text(paper, { x: ([, d]: [string, number]) => d, y: 0.05, text: ([l, d]: [string, number]) => `paper ${l.startsWith("FC") ? "FC" : "LeNet"} ${d}`, rotate: -90, textAnchor: "start", lineAnchor: "bottom", dx: -3, fill: "#777" }),
-        Plot.ruleX(absolute, { x: (x: (typeof absolute)[number]) => x.interval.value, stroke: "label", strokeWidth: 1.5 }),
+        Plot.ruleX(absolute, { x: "dint90", stroke: "label", strokeWidth: 1.5 }),
         Plot.ruleX(sweep, { x: "d", y1: (c: CurveRow) => c.meanAcc - c.sdAcc, y2: (c: CurveRow) => c.meanAcc + c.sdAcc, stroke: "label" }),
         Plot.dot(runs, { x: "d", y: "valAcc", stroke: "label", r: 2, strokeOpacity: 0.6 }),
         Plot.line(sweep, { x: "d", y: "meanAcc", stroke: "label", strokeWidth: 1.8 }),
@@ -50,9 +52,9 @@ export function figures(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams
     },
   });
 
-  const widthRows = r.dint
-    .filter((x) => r.nets.find((n) => n.key === x.net)?.roles.includes("width"))
-    .map((x) => ({ ...x, value: x.interval.value, lo: x.interval.lo, hi: x.interval.hi, width: r.nets.find((n) => n.key === x.net)!.width }))
+  const widthRows = allDint
+    .filter((x) => nets.find((n) => n.key === x.net)?.roles.includes("width"))
+    .map((x) => ({ ...x, value: x.dint90, width: nets.find((n) => n.key === x.net)!.width }))
     .filter((x) => Number.isFinite(x.value))
     .sort((a, b) => a.D - b.D);
   const width = figure({
@@ -78,10 +80,10 @@ export function figures(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams
     },
   });
 
-  const compareNet = r.nets.find((n) => n.roles.includes("compare"))!;
+  const compareNet = nets.find((n) => n.roles.includes("compare"))!;
   const cmpDims = new Set(p.compareDims);
   const cmp = curves.filter((c) => c.net === compareNet.key && c.projection !== "direct" && cmpDims.has(c.d));
-  const cmpRuns = r.rows.filter((x) => x.net === compareNet.key && x.projection !== "direct" && cmpDims.has(x.d));
+  const cmpRuns = allRuns.filter((x) => x.net === compareNet.key && x.projection !== "direct" && cmpDims.has(x.d));
   const projections = figure({
     id: "projections",
     title: `Dense, sparse and Fastfood projections on ${compareNet.label}`,

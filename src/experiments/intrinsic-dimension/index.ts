@@ -5,10 +5,11 @@
 import type { Experiment } from "../types.js";
 import { claims } from "./claims.js";
 import { figures } from "./figures.js";
-import { params, presets, type IntrinsicDimensionParams } from "./params.js";
-import { run, type IntrinsicDimensionResult } from "./run.js";
+import { constraints, params, presets, type IntrinsicDimensionParams } from "./params.js";
+import { run } from "./run.js";
+import type { IntrinsicDimensionTables } from "./tables.js";
 
-export const intrinsicDimension: Experiment<IntrinsicDimensionParams, IntrinsicDimensionResult> = {
+export const intrinsicDimension: Experiment<IntrinsicDimensionParams, IntrinsicDimensionTables> = {
   name: "intrinsic-dimension",
   title: "The intrinsic dimension of objective landscapes",
   description:
@@ -26,6 +27,7 @@ export const intrinsicDimension: Experiment<IntrinsicDimensionParams, IntrinsicD
     },
   ],
   params,
+  constraints,
   presets,
   run,
   figures,

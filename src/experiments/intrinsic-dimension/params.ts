@@ -4,6 +4,8 @@
  * each d of a log-spaced grid and several seeds, next to the directly trained network.
  */
 import type { Schema } from "../schema.js";
+import type { Constraint } from "../types.js";
+import { asksFor, MAX_DENSE_BYTES, netsFor, type Ask } from "./nets.js";
 
 export interface IntrinsicDimensionParams {
   dims: number[];
@@ -86,3 +88,44 @@ export const presets: Record<string, Partial<IntrinsicDimensionParams>> = {
     claimBaseline: "relative",
   },
 };
+
+/** The fields that set the size of the net a d-list is for, as they read in a message. */
+function shapedBy(p: IntrinsicDimensionParams, param: Ask["param"]): string {
+  switch (param) {
+    case "dims": return `hidden=${p.hidden}, depth=${p.depth}`;
+    case "lenetDims": return `lenetWidth=${p.lenetWidth}`;
+    case "widthDims": return `widths=${p.widths.join(",")}, depth=${p.depth}`;
+    case "compareDims": return `compareWidth=${p.compareWidth}, depth=${p.depth}`;
+  }
+}
+
+/** Every (ask, d, projection) the run would train, with the net it is for. */
+function* subspaceRuns(p: IntrinsicDimensionParams) {
+  const plan = netsFor(p);
+  for (const ask of asksFor(p, plan)) {
+    const net = plan.nets.get(ask.net)!.info;
+    for (const d of ask.dims) for (const projection of ask.projections) yield { ask, net, d, projection };
+  }
+}
+
+/** A subspace has at most as many dimensions as the net has weights. */
+const subspaceWithinNet: Constraint<IntrinsicDimensionParams> = (p) => {
+  for (const { ask, net, d } of subspaceRuns(p)) {
+    if (d > net.D) return `${ask.param} has d=${d} but ${net.label} (${shapedBy(p, ask.param)}) has only D=${net.D} weights; allowed: d <= ${net.D}`;
+  }
+  return undefined;
+};
+
+/** A dense P holds D·d floats; beyond 1 GiB it would not fit in memory next to everything else. */
+const denseFits: Constraint<IntrinsicDimensionParams> = (p) => {
+  for (const { ask, net, d, projection } of subspaceRuns(p)) {
+    const bytes = net.D * d * 4;
+    if (projection !== "dense" || bytes <= MAX_DENSE_BYTES) continue;
+    const hint = ask.param === "compareDims" ? "" : " (or projection=fastfood)";
+    return `${ask.param} has d=${d}, where a dense P for ${net.label} (${shapedBy(p, ask.param)}) needs ${(bytes / 2 ** 30).toFixed(1)} GiB; ` +
+      `allowed: D·d·4 bytes <= 1 GiB, here d <= ${Math.floor(MAX_DENSE_BYTES / (4 * net.D))}${hint}`;
+  }
+  return undefined;
+};
+
+export const constraints: readonly Constraint<IntrinsicDimensionParams>[] = [subspaceWithinNet, denseFits];

@@ -21,9 +21,11 @@ export interface TrainOptions {
   lr: number;
   /** L2 weight on kernels, λ·Σw² added to the loss (paper: 1e-5). */
   l2: number;
-  signal?: AbortSignal;
-  /** Called after each step (for progress). */
-  onStep?: () => void;
+  /**
+   * Awaited after each step with (steps done, steps): the run's checkpoint, which reports
+   * progress, yields to the event loop and throws if the run was interrupted.
+   */
+  checkpoint?: (done: number, total: number) => Promise<void>;
 }
 
 export interface TrainResult {
@@ -85,12 +87,9 @@ export function accuracy(net: Net, thetas: Float32Array[], data: Digits, chunk =
   return correct.map((c) => c / data.n);
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * Trains θ_d = 0 → … for every projection in `Ps` (all of the same net, all from `theta0`) by
- * Adam on the same minibatches (reshuffled every epoch), and scores each result. Yields to the
- * event loop every few steps so an abort signal can arrive.
+ * Adam on the same minibatches (reshuffled every epoch), and scores each result.
  */
 export async function trainSubspaces(net: Net, Ps: Projection[], theta0: Float32Array, train: Digits, val: Digits, o: TrainOptions, rng: Rng): Promise<TrainResult[]> {
   const K = Ps.length;
@@ -117,8 +116,6 @@ export async function trainSubspaces(net: Net, Ps: Projection[], theta0: Float32
   let lossCount = 0;
   const tail = Math.floor(o.steps * 0.9);
   for (let t = 1; t <= o.steps; t++) {
-    if (t % 8 === 0) await yieldToEventLoop();
-    if (o.signal?.aborted) throw new Error("intrinsic-dimension: aborted");
     for (let b = 0; b < o.batch; b++) {
       if (cursor === train.n) {
         order = rng.permutation(train.n);
@@ -145,7 +142,7 @@ export async function trainSubspaces(net: Net, Ps: Projection[], theta0: Float32
         x[j] -= (o.lr * (mk[j] / c1)) / (Math.sqrt(vk[j] / c2) + eps);
       }
     }
-    o.onStep?.();
+    await o.checkpoint?.(t, o.steps);
   }
   for (let k = 0; k < K; k++) setTheta(k);
   const acc = accuracy(net, thetas, val);
