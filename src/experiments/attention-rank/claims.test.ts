@@ -1,115 +1,181 @@
+/**
+ * The quick preset through the real runner (which also checks that every tfjs tensor is freed)
+ * at seeds 0 and 1, checked against what the papers claim and this scale shows reliably; then,
+ * for every claim, the same run with its evidence edited to contradict it, where the claim must
+ * fail; then the cross-field checks, which refuse a plan before anything runs.
+ */
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend, tf } from "../../compute/backend.js";
-import { rng } from "../../compute/rng.js";
+import { claimOf, claimOn, editTable, expectFiniteMetrics, quickRun } from "../../../test/fixtures/runs.js";
 import { UsageError } from "../../compute/usageError.js";
-import { resolveParams } from "../schema.js";
-import { attentionRank } from "./index.js";
-import type { AttentionRankParams } from "./params.js";
-import type { AttentionRankResult } from "./run.js";
+import type { RunRecord } from "../../report/record.js";
+import { resolvePlan } from "../../run/plan.js";
+import type { Result } from "../types.js";
+import { rowsOf, type AccuracyRow, type RankRow, type ScatterbrainRow, type TrainedRankRow } from "./run.js";
 
-const quick = resolveParams<AttentionRankParams>("attention-rank", attentionRank.params, attentionRank.presets.quick);
-const runs = new Map<number, Promise<AttentionRankResult>>();
-const tensorsLeft = new Map<number, number>();
-/** Each seed's quick run, computed once and shared by the tests that read it; records the tensors it left. */
-const runQuick = (seed: number) => {
-  if (!runs.has(seed)) {
-    const before = tf.memory().numTensors;
-    runs.set(seed, attentionRank.run(quick, { seed, rng: rng(seed), progress: () => {} }).then((r) => {
-      tensorsLeft.set(seed, tf.memory().numTensors - before);
-      return r;
-    }));
-  }
-  return runs.get(seed)!;
-};
-const claim = (r: AttentionRankResult, id: string) => attentionRank.claims(r, quick).find((c) => c.id === id)!;
+const LONG = 600_000; // a quick run takes ~10 s of CPU, several times that on a shared machine
 
-beforeAll(async () => {
-  await initBackend();
-});
+const CLAIM_IDS = [
+  "linear-rank-at-most-d", "softmax-rank-exceeds-d", "rala-output-rank-exceeds-linear", "rala-kv-effective-rank",
+  "rala-kv-effective-rank-trained", "rala-accuracy-at-least-linear", "scatterbrain-middle-oracle", "scatterbrain-middle-random-features",
+];
 
-describe("attention-rank quick preset (Fan et al. 2025 §3–4, Fig. 2; Chen et al. 2021 Fig. 1 left)", () => {
-  for (const seed of [0, 1]) {
-    it(`reproduces the rank claims of Fan et al. §3 (Fig. 2) with seed ${seed}: linear ≤ d < softmax, RALA > linear`, async () => {
-      const r = await runQuick(seed);
-      for (const id of ["linear-rank-at-most-d", "softmax-rank-exceeds-d", "rala-output-rank-exceeds-linear"]) {
-        const c = claim(r, id);
-        expect(c.holds, `${id}: ${c.evidence}`).toBe(true);
-      }
+/** A table with each row replaced by `edit(row)`. */
+const editRows = <R extends object>(edit: (row: R) => R) => (t: ColumnTable) => aq.from(rowsOf<R>(t).map(edit));
+
+/** The sweep point a rank row belongs to (input, N, d, trial). */
+const pointOf = (r: RankRow) => `${r.input}|${r.N}|${r.d}|${r.trial}`;
+
+for (const seed of [0, 1]) {
+  describe(`attention-rank quick preset, seed ${seed} (Fan et al. 2025 §3–4, Fig. 2; Chen et al. 2021 Fig. 1 left)`, () => {
+    let record: RunRecord;
+    beforeAll(async () => {
+      record = await quickRun("attention-rank", seed);
+    }, LONG);
+
+    it("reports every claim, and only finite metrics", () => {
+      expect(record.claims.map((c) => c.id)).toEqual(CLAIM_IDS);
+      expectFiniteMetrics(record.metrics);
     });
 
-    it(`finds RALA at least as accurate as linear attention in the tiny ViT with seed ${seed} (within 2 SE)`, async () => {
-      const c = claim(await runQuick(seed), "rala-accuracy-at-least-linear");
+    it("reproduces the rank claims of Fan et al. §3 (Fig. 2): linear ≤ d < softmax, RALA > linear", () => {
+      for (const id of ["linear-rank-at-most-d", "softmax-rank-exceeds-d", "rala-output-rank-exceeds-linear"]) {
+        const c = claimOf(record.claims, id);
+        expect(c.holds, `${id}: ${c.evidence}`).toBe(true);
+      }
+      expect(record.metrics["random.linear.output.numericalRank"]).toBe(record.params.dRef);
+    });
+
+    it("finds RALA at least as accurate as linear attention in the tiny ViT (within 2 SE)", () => {
+      const c = claimOf(record.claims, "rala-accuracy-at-least-linear");
       expect(c.holds, c.evidence).toBe(true);
     });
 
-    it(`frees every tfjs tensor it made with seed ${seed}`, async () => {
-      await runQuick(seed);
-      expect(tensorsLeft.get(seed)).toBe(0);
+    // The middle-temperature claims are mixed at this scale (README); the two ends are not.
+    it("finds sparse best for peaked and low-rank best for flat attention, as in Scatterbrain Fig. 1 left", () => {
+      const rows = rowsOf<ScatterbrainRow>(record.result.tables.scatterbrain);
+      const temperatures = record.params.temperatures as number[];
+      const [lo, hi] = [Math.min(...temperatures), Math.max(...temperatures)];
+      for (const input of ["random", "mnist"]) {
+        for (const family of ["random features", "oracle"]) {
+          const err = (t: number, m: string) => rows.find((x) => x.input === input && x.family === family && x.temperature === t && x.method === m)!.error;
+          expect(err(lo, "sparse"), `${input}, ${family}, τ=${lo}`).toBeLessThan(err(lo, "low-rank"));
+          expect(err(hi, "low-rank"), `${input}, ${family}, τ=${hi}`).toBeLessThan(err(hi, "sparse"));
+        }
+      }
+    });
+  });
+}
+
+describe("attention-rank tables and figures (seed 0)", () => {
+  let record: RunRecord;
+  beforeAll(async () => {
+    record = await quickRun("attention-rank", 0);
+  }, LONG);
+
+  it("returns long tables: one row per sweep matrix, per kind, per (input, family, τ, method)", () => {
+    const t = record.result.tables;
+    expect(t.ranks.columnNames()).toEqual(["input", "N", "d", "dv", "trial", "kind", "matrix", "inputRank", "numericalRank", "effectiveRank"]);
+    expect(t.accuracy.numRows()).toBe(3);
+    expect(t.scatterbrain.numRows()).toBe(2 * 2 * 3 * (record.params.temperatures as number[]).length);
+  });
+
+  it("builds the spectra, rank, accuracy, trained-rank and Scatterbrain figures with log axes where the papers use them", () => {
+    expect(record.figures.map((f) => f.id)).toEqual(["spectra", "rank-vs-N", "rank-vs-d", "accuracy", "training-loss", "trained-ranks", "scatterbrain"]);
+    expect((record.figure("spectra").plot.y as { type: string }).type).toBe("log");
+    expect((record.figure("scatterbrain").plot.x as { type: string }).type).toBe("log");
+  });
+});
+
+describe("attention-rank claims fail when their evidence says otherwise (seed 0)", () => {
+  let record: RunRecord;
+  let ranks: RankRow[];
+  beforeAll(async () => {
+    record = await quickRun("attention-rank", 0);
+    ranks = rowsOf<RankRow>(record.result.tables.ranks);
+  }, LONG);
+
+  const withRanks = (edit: (r: RankRow) => RankRow) => editTable(record.result, "ranks", editRows<RankRow>(edit));
+  /** The row of `kind`'s `matrix` at the same sweep point as `r`. */
+  const sibling = (r: RankRow, kind: string, matrix = r.matrix) => ranks.find((x) => pointOf(x) === pointOf(r) && x.kind === kind && x.matrix === matrix)!;
+
+  it("linear-rank-at-most-d fails when one linear output has rank d + 1", () => {
+    const target = ranks.find((r) => r.kind === "linear" && r.matrix === "output")!;
+    const edited = withRanks((r) => (pointOf(r) === pointOf(target) && r.kind === "linear" && r.matrix === "output" ? { ...r, numericalRank: r.d + 1 } : r));
+    expect(claimOn(record, edited, "linear-rank-at-most-d").holds).toBe(false);
+  });
+
+  it("softmax-rank-exceeds-d fails when softmax has rank d at a point with room above d", () => {
+    const target = ranks.find((r) => r.kind === "softmax" && r.matrix === "output" && r.N > r.d && Math.min(r.N, r.dv, r.inputRank) > r.d)!;
+    expect(target).toBeDefined();
+    const edited = withRanks((r) => (pointOf(r) === pointOf(target) && r.kind === "softmax" && r.matrix === "output" ? { ...r, numericalRank: r.d } : r));
+    expect(claimOn(record, edited, "softmax-rank-exceeds-d").holds).toBe(false);
+  });
+
+  it("rala-output-rank-exceeds-linear fails when RALA's output rank equals linear's where linear is below min(N, dv)", () => {
+    const target = ranks.find((r) => r.kind === "linear" && r.matrix === "output" && r.numericalRank < Math.min(r.N, r.dv))!;
+    expect(target).toBeDefined();
+    const edited = withRanks((r) => (pointOf(r) === pointOf(target) && r.kind === "rala" && r.matrix === "output" ? { ...r, numericalRank: target.numericalRank } : r));
+    expect(claimOn(record, edited, "rala-output-rank-exceeds-linear").holds).toBe(false);
+  });
+
+  // It does not hold on random heads (README), so first the case where it does, then one point against.
+  it("rala-kv-effective-rank holds when RALA's KV buffer is higher at every point, and fails when one point ties", () => {
+    const raised = withRanks((r) => (r.kind === "rala" && r.matrix === "KV buffer" ? { ...r, effectiveRank: sibling(r, "linear").effectiveRank + 1 } : r));
+    expect(claimOn(record, raised, "rala-kv-effective-rank").holds).toBe(true);
+    const target = ranks.find((r) => r.kind === "rala" && r.matrix === "KV buffer")!;
+    const tied = editTable(raised, "ranks", editRows<RankRow>((r) =>
+      (pointOf(r) === pointOf(target) && r.kind === "rala" && r.matrix === "KV buffer" ? { ...r, effectiveRank: sibling(r, "linear").effectiveRank } : r)));
+    expect(claimOn(record, tied, "rala-kv-effective-rank").holds).toBe(false);
+  });
+
+  it("rala-kv-effective-rank-trained holds when RALA's trained buffers are higher on average, and fails when they are lower", () => {
+    const kvRanks = (rala: number, linear: number) => editTable(record.result, "trainedRanks", editRows<TrainedRankRow>((r) =>
+      (r.matrix !== "KV buffer" ? r : r.kind === "rala" ? { ...r, effectiveRank: rala } : r.kind === "linear" ? { ...r, effectiveRank: linear } : r)));
+    expect(claimOn(record, kvRanks(10, 5), "rala-kv-effective-rank-trained").holds).toBe(true);
+    expect(claimOn(record, kvRanks(5, 10), "rala-kv-effective-rank-trained").holds).toBe(false);
+  });
+
+  it("rala-accuracy-at-least-linear fails when RALA is 20 points below linear attention", () => {
+    const linear = rowsOf<AccuracyRow>(record.result.tables.accuracy).find((r) => r.kind === "linear")!;
+    const edited = editTable(record.result, "accuracy", editRows<AccuracyRow>((r) => (r.kind === "rala" ? { ...r, accuracy: Math.max(0, linear.accuracy - 0.2) } : r)));
+    expect(claimOn(record, edited, "rala-accuracy-at-least-linear").holds).toBe(false);
+  });
+
+  /**
+   * The run's Scatterbrain table with every error replaced by `error(method, τ)`: sparse grows and
+   * low-rank shrinks with τ, so low-rank first wins at τ× = 1.78 of the quick temperatures and the
+   * middle is τ ∈ {1, 1.78, 3.16}.
+   */
+  const withErrors = (result: Result, error: (method: string, t: number) => number) =>
+    editTable(result, "scatterbrain", editRows<ScatterbrainRow>((r) => ({ ...r, error: error(r.method, r.temperature) })));
+  const regimes = (method: string, t: number) => (method === "sparse" ? t : method === "low-rank" ? 1 / t : 0);
+
+  for (const [id, family] of [["scatterbrain-middle-oracle", "oracle"], ["scatterbrain-middle-random-features", "random features"]]) {
+    it(`${id} holds when sparse + low-rank wins across the middle, and fails when it loses at τ× or there is no crossover`, () => {
+      const middle = withErrors(record.result, regimes);
+      expect(claimOn(record, middle, id).holds).toBe(true);
+      const lostAtCross = editTable(middle, "scatterbrain", editRows<ScatterbrainRow>((r) =>
+        (r.family === family && r.input === "mnist" && r.temperature === 1.78 && r.method === "sparse+low-rank" ? { ...r, error: 10 } : r)));
+      expect(claimOn(record, lostAtCross, id).holds).toBe(false);
+      const noCrossover = withErrors(record.result, (method) => (method === "sparse" ? 0.1 : method === "low-rank" ? 0.5 : 0));
+      expect(claimOn(record, noCrossover, id).holds).toBe(false);
     });
   }
+});
 
-  // The KV-buffer claim does not hold for random heads at any scale we ran (α re-weighting
-  // concentrates the buffer on fewer tokens), so the test checks that the verdict follows the
-  // run's own numbers rather than asserting the paper's answer.
-  it("judges RALA's KV effective rank (Fan et al. §4.1) from the run's own numbers", async () => {
-    const r = await runQuick(0);
-    const rows = r.tables.ranks.objects() as Array<Record<string, any>>;
-    const kv = (kind: string) => rows.filter((x) => x.kind === kind && x.matrix === "KV buffer");
-    const higher = kv("rala").filter((x, i) => x.effectiveRank > kv("linear")[i].effectiveRank).length;
-    expect(claim(r, "rala-kv-effective-rank").holds).toBe(higher === kv("rala").length);
-    expect(claim(r, "rala-kv-effective-rank").evidence).toContain(`higher at ${higher} of ${kv("rala").length} points`);
+describe("attention-rank plans", () => {
+  const plan = (params: Record<string, unknown>) => () => resolvePlan("attention-rank", { preset: "quick", params });
+
+  it("refuses, before running, non-integer sequence lengths and head dims, naming the field", () => {
+    expect(plan({ N: [16.5] })).toThrow(UsageError);
+    expect(plan({ N: [16.5] })).toThrow(/N=16.5 has a non-integer 16.5; allowed: integers/);
+    expect(plan({ d: [4, 2.5] })).toThrow(/d=4,2.5 has a non-integer 2.5/);
   });
 
-  it("finds sparse best for peaked and low-rank best for flat attention, as in Scatterbrain Fig. 1 left", async () => {
-    const r = await runQuick(0);
-    const rows = r.tables.scatterbrain.objects() as Array<Record<string, any>>;
-    const [lo, hi] = [Math.min(...quick.temperatures), Math.max(...quick.temperatures)];
-    for (const input of ["random", "mnist"]) {
-      for (const family of ["random features", "oracle"]) {
-        const err = (t: number, m: string) => rows.find((x) => x.input === input && x.family === family && x.temperature === t && x.method === m)!.error;
-        expect(err(lo, "sparse"), `${input}, ${family}, τ=${lo}`).toBeLessThan(err(lo, "low-rank"));
-        expect(err(hi, "low-rank"), `${input}, ${family}, τ=${hi}`).toBeLessThan(err(hi, "sparse"));
-      }
-    }
-    // The middle-temperature claims are reported either way; at this scale they are mixed (README).
-    for (const id of ["scatterbrain-middle-oracle", "scatterbrain-middle-random-features"]) expect(claim(r, id).evidence).toMatch(/τ× = /);
-  });
-
-  it("returns long tables and flat numeric metrics", async () => {
-    const r = await runQuick(0);
-    expect(r.tables.ranks.columnNames()).toEqual(["input", "N", "d", "dv", "trial", "kind", "matrix", "inputRank", "numericalRank", "effectiveRank"]);
-    expect(r.tables.accuracy.numRows()).toBe(3);
-    expect(r.tables.scatterbrain.numRows()).toBe(2 * 2 * 3 * quick.temperatures.length);
-    for (const [key, value] of Object.entries(r.metrics)) expect(Number.isFinite(value), key).toBe(true);
-    expect(r.metrics["random.linear.output.numericalRank"]).toBe(quick.dRef);
-  });
-
-  it("builds the spectra, rank, accuracy, trained-rank and Scatterbrain figures with log axes where the papers use them", async () => {
-    const figs = attentionRank.figures(await runQuick(0), quick);
-    expect(figs.map((f) => f.id)).toEqual(["spectra", "rank-vs-N", "rank-vs-d", "accuracy", "training-loss", "trained-ranks", "scatterbrain"]);
-    expect((figs[0].plot.y as { type: string }).type).toBe("log");
-    expect((figs[6].plot.x as { type: string }).type).toBe("log");
-  });
-
-  it("gives the same numbers for the same seed", async () => {
-    const p = { ...quick, train: false, N: [16, 32], d: [4], temperatures: [0.1, 1] };
-    const a = await attentionRank.run(p, { seed: 5, rng: rng(5), progress: () => {} });
-    const b = await attentionRank.run(p, { seed: 5, rng: rng(5), progress: () => {} });
-    expect(a.tables.ranks.array("effectiveRank")).toEqual(b.tables.ranks.array("effectiveRank"));
-    expect(a.tables.scatterbrain.array("error")).toEqual(b.tables.scatterbrain.array("error"));
-  });
-
-  it("reports progress up to the total", async () => {
-    const calls: Array<[number, number]> = [];
-    const p = { ...quick, train: false, N: [16], d: [4], temperatures: [1] };
-    await attentionRank.run(p, { seed: 0, rng: rng(0), progress: (done, total) => calls.push([done, total]) });
-    expect(calls[calls.length - 1][0]).toBe(calls[calls.length - 1][1]);
-  });
-
-  it("rejects a non-integer N and a width that heads do not divide, naming the parameter", async () => {
-    const ctx = { seed: 0, rng: rng(0), progress: () => {} };
-    await expect(attentionRank.run({ ...quick, N: [16.5] }, ctx)).rejects.toThrow(UsageError);
-    await expect(attentionRank.run({ ...quick, N: [16.5] }, ctx)).rejects.toThrow(/parameter N=16.5/);
-    await expect(attentionRank.run({ ...quick, vitWidth: 10, heads: 3 }, ctx)).rejects.toThrow(/vitWidth=10 is not a multiple of heads=3/);
+  it("refuses a ViT width that the heads do not divide, naming both fields", () => {
+    expect(plan({ vitWidth: 10, heads: 3 })).toThrow(UsageError);
+    expect(plan({ vitWidth: 10, heads: 3 })).toThrow(/vitWidth=10 is not a multiple of heads=3/);
   });
 });

@@ -6,24 +6,31 @@
  */
 import type { Claim } from "../types.js";
 import type { AttentionRankParams } from "./params.js";
-import type { AttentionRankResult } from "./run.js";
-
-type Row = Record<string, any>;
+import { rowsOf, type AccuracyRow, type AttentionRankResult, type RankRow, type RankedMatrix, type ScatterbrainRow, type TrainedRankRow } from "./run.js";
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
-/** Rows of the rank sweep grouped by (input, N, d, trial), with each kind's output and KV rows. */
-function sweepPoints(r: AttentionRankResult): Array<{ key: string; N: number; d: number; dv: number; inputRank: number; get: (kind: string, matrix: string) => Row | undefined }> {
-  const rows = r.tables.ranks.objects() as Row[];
-  const groups = new Map<string, Row[]>();
+/** One sweep point (input, N, d, trial) of the `ranks` table, with each kind's output and KV rows. */
+interface SweepPoint {
+  key: string;
+  N: number;
+  d: number;
+  dv: number;
+  inputRank: number;
+  get: (kind: string, matrix: RankedMatrix) => RankRow | undefined;
+}
+
+function sweepPoints(r: AttentionRankResult): SweepPoint[] {
+  const rows = rowsOf<RankRow>(r.tables.ranks);
+  const groups = new Map<string, RankRow[]>();
   for (const row of rows) {
     const key = `${row.input} N=${row.N} d=${row.d} trial ${row.trial}`;
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   return [...groups].map(([key, g]) => ({
     key, N: g[0].N, d: g[0].d, dv: g[0].dv, inputRank: g[0].inputRank,
-    get: (kind: string, matrix: string) => g.find((x) => x.kind === kind && x.matrix === matrix),
+    get: (kind, matrix) => g.find((x) => x.kind === kind && x.matrix === matrix),
   }));
 }
 
@@ -81,7 +88,7 @@ function ralaKvEffectiveRank(r: AttentionRankResult): Claim {
 }
 
 function trainedKvEffectiveRank(r: AttentionRankResult): Claim | undefined {
-  const rows = r.tables.trainedRanks.objects() as Row[];
+  const rows = rowsOf<TrainedRankRow>(r.tables.trainedRanks);
   const kv = (kind: string) => rows.filter((x) => x.kind === kind && x.matrix === "KV buffer").map((x) => x.effectiveRank);
   if (!kv("rala").length) return undefined;
   const [rala, linear] = [mean(kv("rala")), mean(kv("linear"))];
@@ -94,7 +101,7 @@ function trainedKvEffectiveRank(r: AttentionRankResult): Claim | undefined {
 }
 
 function ralaAccuracy(r: AttentionRankResult): Claim | undefined {
-  const rows = r.tables.accuracy.objects() as Row[];
+  const rows = rowsOf<AccuracyRow>(r.tables.accuracy);
   const get = (kind: string) => rows.find((x) => x.kind === kind);
   const [rala, linear, soft] = [get("rala"), get("linear"), get("softmax")];
   if (!rala || !linear) return undefined;
@@ -114,13 +121,13 @@ function ralaAccuracy(r: AttentionRankResult): Claim | undefined {
  * when attention is peaked, low-rank when it is flat, sparse + low-rank in between).
  */
 function scatterbrainMiddle(r: AttentionRankResult, family: string): Claim | undefined {
-  const rows = (r.tables.scatterbrain.objects() as Row[]).filter((x) => x.family === family);
+  const rows = rowsOf<ScatterbrainRow>(r.tables.scatterbrain).filter((x) => x.family === family);
   if (!rows.length) return undefined;
   const parts: string[] = [];
   let holds = true;
   for (const input of [...new Set(rows.map((x) => x.input))]) {
-    const temps = [...new Set(rows.filter((x) => x.input === input).map((x) => x.temperature as number))].sort((a, b) => a - b);
-    const err = (t: number, m: string) => rows.find((x) => x.input === input && x.temperature === t && x.method === m)!.error as number;
+    const temps = [...new Set(rows.filter((x) => x.input === input).map((x) => x.temperature))].sort((a, b) => a - b);
+    const err = (t: number, m: string) => rows.find((x) => x.input === input && x.temperature === t && x.method === m)!.error;
     const cross = temps.find((t) => err(t, "low-rank") < err(t, "sparse"));
     if (cross === undefined || cross === temps[0]) {
       holds = false;

@@ -6,10 +6,10 @@
 import type { Experiment } from "../types.js";
 import { claims } from "./claims.js";
 import { figures } from "./figures.js";
-import { params, presets, type AttentionRankParams } from "./params.js";
-import { run, type AttentionRankResult } from "./run.js";
+import { constraints, params, presets, type AttentionRankParams } from "./params.js";
+import { run, type AttentionRankTables } from "./run.js";
 
-export const attentionRank: Experiment<AttentionRankParams, AttentionRankResult> = {
+export const attentionRank: Experiment<AttentionRankParams, AttentionRankTables> = {
   name: "attention-rank",
   title: "Rank of softmax, linear and rank-augmented linear attention",
   description:
@@ -34,6 +34,7 @@ export const attentionRank: Experiment<AttentionRankParams, AttentionRankResult>
     },
   ],
   params,
+  constraints,
   presets,
   run,
   figures,

@@ -4,6 +4,7 @@
  * heads, the trained tiny-ViT comparison, and the Scatterbrain probe.
  */
 import type { Schema } from "../schema.js";
+import type { Constraint } from "../types.js";
 
 export interface AttentionRankParams {
   // Rank sweep (random heads, Float64)
@@ -76,6 +77,20 @@ export const params: Schema<AttentionRankParams> = {
   },
   oracle: { type: "boolean", default: true, help: "also compute the oracle (SVD / top-k / alternating projections) errors" },
 };
+
+/** A `number[]` field that must hold integers (the schema checks only the range). */
+const integers = (field: "N" | "d"): Constraint<AttentionRankParams> => (p) => {
+  const bad = p[field].find((x) => !Number.isInteger(x));
+  return bad === undefined ? undefined : `${field}=${p[field].join(",")} has a non-integer ${bad}; allowed: integers`;
+};
+
+/** What the schema's per-field ranges cannot say; checked before anything runs. */
+export const constraints: Constraint<AttentionRankParams>[] = [
+  integers("N"),
+  integers("d"),
+  (p) => (p.vitWidth % p.heads === 0 ? undefined
+    : `vitWidth=${p.vitWidth} is not a multiple of heads=${p.heads}; allowed: vitWidth = heads · head dim`),
+];
 
 export const presets: Record<string, Partial<AttentionRankParams>> = {
   /** The paper's analysis at laptop scale (a few minutes on 2 cores): the defaults. */

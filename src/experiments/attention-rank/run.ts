@@ -4,82 +4,141 @@
  * ranks of its trained heads; (3) the Scatterbrain probe. Every draw comes from ctx.rng forks.
  */
 import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
 import type { Rng } from "../../compute/rng.js";
-import { UsageError } from "../../compute/usageError.js";
 import { matmul, type Matrix } from "../../linalg/index.js";
-import type { Result, RunContext } from "../types.js";
+import type { Result, RunContext, Tables } from "../types.js";
 import { attend, attentionKinds, gridFor, randomHeadWeights, rankProfile, type AttentionKind } from "./attention.js";
 import type { AttentionRankParams } from "./params.js";
-import { scatterbrainProbe } from "./scatterbrain.js";
+import { scatterbrainProbe, type ProbePoint } from "./scatterbrain.js";
 import { loadMnist, mnistTokens, randomTokens, take } from "./tokens.js";
 import { accuracy, train } from "./train.js";
 
+/** Which token matrices a head sees: i.i.d. Gaussian, or MNIST 4 × 4 patches embedded. */
 export type Input = "random" | "mnist";
 
-export interface AttentionRankResult extends Result {
-  tables: {
-    /** One row per (input, N, d, trial, kind, matrix): numerical and effective rank. */
-    ranks: aq.ColumnTable;
-    /** Singular values at (NRef, dRef), first trial: one row per (input, kind, matrix, index). */
-    spectra: aq.ColumnTable;
-    /** Test accuracy and parameter count per kind (empty when train is off). */
-    accuracy: aq.ColumnTable;
-    /** Training loss per (kind, step). */
-    training: aq.ColumnTable;
-    /** Ranks of trained heads: one row per (kind, block, head, image, matrix). */
-    trainedRanks: aq.ColumnTable;
-    /** Approximation errors: one row per (input, family, temperature, method). */
-    scatterbrain: aq.ColumnTable;
-  };
+/** The two matrices whose ranks are measured: the N × dv output and the d × dv KV buffer (not for softmax). */
+export type RankedMatrix = "output" | "KV buffer";
+
+/** A row of `ranks`: one matrix of one random head at one sweep point. */
+export interface RankRow {
+  input: Input;
+  N: number;
+  d: number;
+  dv: number;
+  trial: number;
+  kind: AttentionKind;
+  matrix: RankedMatrix;
+  /** Numerical rank of the tokens X: no head's output can exceed it. */
+  inputRank: number;
+  numericalRank: number;
+  effectiveRank: number;
 }
 
-function checkIntegers(name: string, xs: number[]): void {
-  const bad = xs.find((x) => !Number.isInteger(x));
-  if (bad !== undefined) throw new UsageError(`parameter ${name}=${xs.join(",")} has a non-integer ${bad}; allowed: integers`);
+/** A row of `spectra`: the i-th singular value of one matrix at (NRef, dRef), first trial. */
+export interface SpectrumRow {
+  input: Input;
+  kind: AttentionKind;
+  matrix: RankedMatrix;
+  /** 1-based. */
+  index: number;
+  sigma: number;
+  /** σᵢ / σ₁. */
+  relative: number;
+  /** The numerical-rank tolerance over σ₁. */
+  tolRelative: number;
 }
 
-/** Checks what the schema cannot: integer lists, and heads dividing the ViT width. */
-export function checkParams(p: AttentionRankParams): void {
-  checkIntegers("N", p.N);
-  checkIntegers("d", p.d);
-  if (p.vitWidth % p.heads !== 0) throw new UsageError(`parameter vitWidth=${p.vitWidth} is not a multiple of heads=${p.heads}; allowed: vitWidth = heads · head dim`);
+/** A row of `accuracy`: one trained ViT on the test split. */
+export interface AccuracyRow {
+  kind: AttentionKind;
+  accuracy: number;
+  /** Test digits scored. */
+  n: number;
+  parameters: number;
 }
 
-function abortable(ctx: RunContext): void {
-  if (ctx.signal?.aborted) throw new Error("attention-rank: run aborted");
+/** A row of `training`: mean training loss over the batches since the previous logged step. */
+export interface TrainingRow {
+  kind: AttentionKind;
+  step: number;
+  loss: number;
 }
+
+/** A row of `trainedRanks`: one matrix of one trained head on one test image, recomputed in Float64. */
+export interface TrainedRankRow {
+  kind: AttentionKind;
+  block: number;
+  head: number;
+  image: number;
+  matrix: RankedMatrix;
+  numericalRank: number;
+  effectiveRank: number;
+}
+
+/** A row of `scatterbrain`: one approximation's error at one temperature on one kind of tokens. */
+export interface ScatterbrainRow extends ProbePoint {
+  input: Input;
+}
+
+/** Each table in long format; the row types above say what a row holds. */
+export interface AttentionRankTables extends Tables {
+  /** RankRow, one per (input, N, d, trial, kind, matrix). */
+  ranks: ColumnTable;
+  /** SpectrumRow, one per (input, kind, matrix, index). */
+  spectra: ColumnTable;
+  /** AccuracyRow, one per kind (empty when train is off). */
+  accuracy: ColumnTable;
+  /** TrainingRow, one per (kind, logged step). */
+  training: ColumnTable;
+  /** TrainedRankRow, one per (kind, block, head, image, matrix). */
+  trainedRanks: ColumnTable;
+  /** ScatterbrainRow, one per (input, family, temperature, method). */
+  scatterbrain: ColumnTable;
+}
+
+export type AttentionRankResult = Result<AttentionRankTables>;
+
+/** A table's rows as the row type its producer documents. */
+export const rowsOf = <R>(table: ColumnTable): R[] => table.objects() as R[];
+
+/** The inputs a run analyses, from the `inputs` choice. */
+export const inputsOf = (p: AttentionRankParams): Input[] => (p.inputs === "both" ? ["random", "mnist"] : [p.inputs as Input]);
+
+/** The metric-key word of a matrix. */
+const matrixKey = (m: RankedMatrix) => (m === "output" ? "output" : "kv");
 
 function tokens(input: Input, N: number, D: number, rng: Rng): Matrix {
   return input === "random" ? randomTokens(N, D, rng) : mnistTokens(N, D, gridFor(N), rng);
 }
 
+/** The matrices of one head's result whose ranks are measured (softmax has no KV buffer). */
+function rankedMatrices(res: { out: Matrix; kv?: Matrix }): Array<[RankedMatrix, Matrix]> {
+  return res.kv ? [["output", res.out], ["KV buffer", res.kv]] : [["output", res.out]];
+}
+
 export async function run(p: AttentionRankParams, ctx: RunContext): Promise<AttentionRankResult> {
-  checkParams(p);
-  const inputs: Input[] = p.inputs === "both" ? ["random", "mnist"] : [p.inputs as Input];
+  const inputs = inputsOf(p);
   const rtol = p.rtol > 0 ? p.rtol : undefined;
   const points: Array<[number, number]> = [];
   for (const N of p.N) points.push([N, p.dRef]);
   for (const d of p.d) if (!points.some(([n, dd]) => n === p.NRef && dd === d)) points.push([p.NRef, d]);
-  const total = inputs.length * points.length * p.trials + (p.train ? 3 * p.steps : 0) + inputs.length * p.temperatures.length;
+  // Progress in units: one per (input, point, trial), one per training step, one per (input, τ).
+  const total = inputs.length * points.length * p.trials + (p.train ? attentionKinds.length * p.steps : 0) + inputs.length * p.temperatures.length;
   let done = 0;
-  const tick = (label: string, n = 1) => ctx.progress((done += n), total, label);
 
   // (1) Rank sweep on random heads.
-  const rankRows: object[] = [], spectrumRows: object[] = [];
+  const rankRows: RankRow[] = [], spectrumRows: SpectrumRow[] = [];
   for (const input of inputs) {
     for (const [N, d] of points) {
       for (let trial = 0; trial < p.trials; trial++) {
-        abortable(ctx);
         const r = ctx.rng.fork(`ranks/${input}/${N}/${d}/${trial}`);
         const X = tokens(input, N, p.width, r);
         const W = randomHeadWeights(p.width, d, p.dv, r);
         const inputRank = rankProfile(X, rtol).numericalRank;
         const reference = N === p.NRef && d === p.dRef && trial === 0;
         for (const kind of attentionKinds) {
-          const res = attend(kind, X, W, gridFor(N));
-          const mats: Array<[string, Matrix | undefined]> = [["output", res.out], ["KV buffer", res.kv]];
-          for (const [matrix, M] of mats) {
-            if (!M) continue;
+          for (const [matrix, M] of rankedMatrices(attend(kind, X, W, gridFor(N)))) {
             const prof = rankProfile(M, rtol);
             rankRows.push({ input, N, d, dv: p.dv, trial, kind, matrix, inputRank, numericalRank: prof.numericalRank, effectiveRank: prof.effectiveRank });
             if (reference) {
@@ -87,23 +146,22 @@ export async function run(p: AttentionRankParams, ctx: RunContext): Promise<Atte
             }
           }
         }
-        tick(`ranks ${input} N=${N} d=${d}`);
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await ctx.checkpoint(++done, total, `ranks ${input} N=${N} d=${d}`);
       }
     }
   }
 
   // (2) Trained comparison.
-  const accuracyRows: object[] = [], trainingRows: object[] = [], trainedRows: object[] = [];
+  const accuracyRows: AccuracyRow[] = [], trainingRows: TrainingRow[] = [], trainedRows: TrainedRankRow[] = [];
   if (p.train) {
     const mnist = loadMnist();
     const trainSet = take(mnist.train, p.trainSize), testSet = take(mnist.test, p.testSize);
-    for (const kind of attentionKinds as readonly AttentionKind[]) {
-      abortable(ctx);
+    for (const kind of attentionKinds) {
       const config = { kind, patch: 4, width: p.vitWidth, heads: p.heads, depth: p.depth, mlpRatio: 2, lepeSize: 5 };
+      const offset = done;
       const { model, curve } = await train(config, trainSet, {
-        steps: p.steps, batch: p.batch, lr: p.lr, logEvery: Math.max(1, Math.round(p.steps / 20)), signal: ctx.signal,
-        onStep: () => tick(`training ${kind}`),
+        steps: p.steps, batch: p.batch, lr: p.lr, logEvery: Math.max(1, Math.round(p.steps / 20)),
+        checkpoint: (step) => ctx.checkpoint((done = offset + step), total, `training ${kind}`),
       }, ctx.rng.fork(`train/${kind}`));
       try {
         curve.forEach((c) => trainingRows.push({ kind, ...c }));
@@ -113,10 +171,7 @@ export async function run(p: AttentionRankParams, ctx: RunContext): Promise<Atte
           for (let b = 0; b < p.depth; b++) {
             const X = model.attentionInput(pixels, b);
             for (let h = 0; h < p.heads; h++) {
-              const res = attend(kind, X, model.headWeights(b, h), model.grid);
-              const mats: Array<[string, Matrix | undefined]> = [["output", res.out], ["KV buffer", res.kv]];
-              for (const [matrix, M] of mats) {
-                if (!M) continue;
+              for (const [matrix, M] of rankedMatrices(attend(kind, X, model.headWeights(b, h), model.grid))) {
                 const prof = rankProfile(M, rtol);
                 trainedRows.push({ kind, block: b, head: h, image, matrix, numericalRank: prof.numericalRank, effectiveRank: prof.effectiveRank });
               }
@@ -130,21 +185,19 @@ export async function run(p: AttentionRankParams, ctx: RunContext): Promise<Atte
   }
 
   // (3) Scatterbrain probe: queries and keys of a random head on each kind of tokens.
-  const sbRows: object[] = [];
+  const sbRows: ScatterbrainRow[] = [];
   for (const input of inputs) {
-    abortable(ctx);
     const r = ctx.rng.fork(`scatterbrain/${input}`);
     const X = tokens(input, p.sbN, p.width, r);
     const W = randomHeadWeights(p.width, p.sbD, p.sbD, r);
     const Q = matmul(X, W.Wq), K = matmul(X, W.Wk);
     for (const tau of p.temperatures) {
       for (const pt of scatterbrainProbe(Q, K, [tau], p.budget, r, { oracle: p.oracle })) sbRows.push({ input, ...pt });
-      tick(`scatterbrain ${input} τ=${tau}`);
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await ctx.checkpoint(++done, total, `scatterbrain ${input} τ=${tau}`);
     }
   }
 
-  const tables = {
+  const tables: AttentionRankTables = {
     ranks: aq.from(rankRows),
     spectra: aq.from(spectrumRows),
     accuracy: aq.from(accuracyRows),
@@ -152,37 +205,41 @@ export async function run(p: AttentionRankParams, ctx: RunContext): Promise<Atte
     trainedRanks: aq.from(trainedRows),
     scatterbrain: aq.from(sbRows),
   };
-  return { tables, metrics: metricsOf(tables, p, inputs) };
+  return { tables, metrics: metricsOf(tables, p) };
 }
 
 function mean(xs: number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-/** Headline numbers: ranks at the reference point, accuracies, mean trained ranks. */
-function metricsOf(t: AttentionRankResult["tables"], p: AttentionRankParams, inputs: Input[]): Record<string, number> {
+/**
+ * Headline numbers, keyed tokens.kind.matrix.measure with tokens ∈ {random, mnist, trained}:
+ * mean ranks at the reference point (NRef, dRef) of the sweep, mean effective ranks of the
+ * trained heads; then `accuracy.<kind>` and `parameters.<kind>` of the trained ViTs.
+ */
+function metricsOf(t: AttentionRankTables, p: AttentionRankParams): Record<string, number> {
   const m: Record<string, number> = {};
-  const ranks = t.ranks.objects() as Array<Record<string, any>>;
-  for (const input of inputs) {
+  const ranks = rowsOf<RankRow>(t.ranks);
+  for (const input of inputsOf(p)) {
     for (const kind of attentionKinds) {
-      for (const matrix of ["output", "KV buffer"]) {
+      for (const matrix of ["output", "KV buffer"] as const) {
         const rows = ranks.filter((r) => r.input === input && r.kind === kind && r.matrix === matrix && r.N === p.NRef && r.d === p.dRef);
         if (!rows.length) continue;
-        const key = `${input}.${kind}.${matrix === "output" ? "output" : "kv"}`;
+        const key = `${input}.${kind}.${matrixKey(matrix)}`;
         m[`${key}.numericalRank`] = mean(rows.map((r) => r.numericalRank));
         m[`${key}.effectiveRank`] = mean(rows.map((r) => r.effectiveRank));
       }
     }
   }
-  for (const r of t.accuracy.objects() as Array<Record<string, any>>) {
+  for (const r of rowsOf<AccuracyRow>(t.accuracy)) {
     m[`accuracy.${r.kind}`] = r.accuracy;
     m[`parameters.${r.kind}`] = r.parameters;
   }
-  const trained = t.trainedRanks.objects() as Array<Record<string, any>>;
+  const trained = rowsOf<TrainedRankRow>(t.trainedRanks);
   for (const kind of attentionKinds) {
-    for (const matrix of ["output", "KV buffer"]) {
+    for (const matrix of ["output", "KV buffer"] as const) {
       const rows = trained.filter((r) => r.kind === kind && r.matrix === matrix);
-      if (rows.length) m[`trained.${kind}.${matrix === "output" ? "output" : "kv"}.effectiveRank`] = mean(rows.map((r) => r.effectiveRank));
+      if (rows.length) m[`trained.${kind}.${matrixKey(matrix)}.effectiveRank`] = mean(rows.map((r) => r.effectiveRank));
     }
   }
   return m;

@@ -13,9 +13,11 @@ export interface TrainOptions {
   lr: number;
   /** Record the training loss every this many steps. */
   logEvery: number;
-  signal?: AbortSignal;
-  /** Called after every step. */
-  onStep?: (step: number) => void;
+  /**
+   * Awaited after every step with the number of steps done: the run's checkpoint, which reports
+   * progress, yields to the event loop and throws when the run was interrupted.
+   */
+  checkpoint?: (step: number) => Promise<void>;
 }
 
 export interface Trained {
@@ -44,7 +46,6 @@ export async function train(config: VitConfig, data: Digits, opts: TrainOptions,
   let sum = 0, count = 0;
   try {
     for (let step = 1; step <= opts.steps; step++) {
-      if (opts.signal?.aborted) throw new Error("attention-rank: training aborted");
       const idx = Array.from({ length: opts.batch }, () => draw.int(data.n));
       const { x, y } = batchOf(data, idx);
       const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.logits(x)) as tf.Scalar, true, vars);
@@ -55,9 +56,7 @@ export async function train(config: VitConfig, data: Digits, opts: TrainOptions,
         sum = count = 0;
       }
       tf.dispose([x, y, loss!]);
-      opts.onStep?.(step);
-      // Yield now and then so an abort or a progress bar can get in.
-      if (step % 10 === 0) await new Promise((r) => setTimeout(r, 0));
+      await opts.checkpoint?.(step);
     }
   } catch (e) {
     model.dispose();
