@@ -18,6 +18,7 @@ import { stderrProgress } from "./progress.js";
 import { installKernelCommand } from "./kernel.js";
 import { seedsCommand } from "./seedsCommand.js";
 import { spectraCommand } from "./spectraCommand.js";
+import { sweepCommand, sweepPointCommand } from "./sweepCommand.js";
 
 export const usage = `lowrank-lab ${packageVersion}: reproduce papers about low-rank structure in machine learning
 
@@ -31,6 +32,10 @@ Usage:
                                                   on how many consecutive seeds each claim holds
   lowrank-lab spectra BASE TUNED_OR_ADAPTER [--layers REGEX] [--k N] [--epsilon E] [--json] [--out DIR]
                                                   intruder dimensions of a real fine-tune (safetensors, PEFT adapters)
+  lowrank-lab sweep NAME --grid key=v1,v2|a..b|a..b:log:N... [--preset P] [--set key=value]... [--cache DIR]
+                  [--out DIR] [--jobs N] [--yes] [--json] [--executor slurm [--partition P] [--time HH:MM:SS]
+                  [--max-parallel K] [--sbatch-arg ARG]... [--wait]] [--merge-only]
+                                                  a parameter grid on every core or as a Slurm job array
   lowrank-lab doctor [--json]                     which compute backend runs, and why the others do not
   lowrank-lab kernel install [--user | --sys-prefix | --prefix DIR]
                                                   install the Jupyter kernel 'lowrank-lab'
@@ -146,6 +151,8 @@ export const commands: Record<string, (argv: string[]) => number | Promise<numbe
   reproduce: reproduceCommand,
   seeds: seedsCommand,
   spectra: spectraCommand,
+  sweep: sweepCommand,
+  "sweep-point": sweepPointCommand,
   doctor: doctorCommand,
   kernel: installKernelCommand,
 };

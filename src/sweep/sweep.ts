@@ -49,7 +49,7 @@ function describePoint(point: GridPoint): string {
  * and kept as `<name>_table` when it says something else (matrix-sensing's `k` is r for its
  * exact-parameterisation rows, whatever k was swept).
  */
-function withPointColumns(table: ColumnTable, point: GridPoint): ColumnTable {
+export function withPointColumns(table: ColumnTable, point: GridPoint): ColumnTable {
   const n = table.numRows();
   const columns: Record<string, unknown[]> = {};
   for (const [k, v] of Object.entries(point)) columns[k] = Array.from({ length: n }, () => v);
@@ -112,7 +112,7 @@ export async function sweep(which: string | Experiment, grid: Grid, options: Swe
 }
 
 /** The table a sweep returns for one point. */
-function pick(record: RunRecord, name: string | undefined): ColumnTable {
+export function pick(record: RunRecord, name: string | undefined): ColumnTable {
   const tables = record.result.tables;
   if (name === "metrics" && !("metrics" in tables)) {
     return aq.table(Object.fromEntries([...Object.entries(record.metrics).map(([k, v]) => [k, [v]]), ["durationMs", [record.durationMs]]]));

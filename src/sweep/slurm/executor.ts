@@ -1,0 +1,115 @@
+/**
+ * The Slurm executor: ONE job array over the points not cached yet. The submitting process
+ * writes `<cache>/<experiment>/slurm/<stamp>/tasks.json` (one PointTask per array index) and
+ * `job.sbatch` beside it, and submits it with `sbatch --parsable --array=0-(M-1)%K`. Each
+ * array task runs `lowrank-lab sweep-point tasks.json` for `$SLURM_ARRAY_TASK_ID` against the
+ * shared cache folder, which must be on a filesystem every node sees. Progress comes from
+ * `squeue` (which works with accounting off) and from the cache itself: a point is done when
+ * its file exists, failed when its `.error.txt` does. Other schedulers would implement the
+ * same three steps (write tasks, submit, poll); none is built.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, statfsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { UsageError } from "../../compute/usageError.js";
+import type { PointTask } from "../point.js";
+
+export interface SlurmOptions {
+  partition?: string;
+  /** HH:MM:SS (or anything sbatch's --time takes) per task. */
+  time?: string;
+  /** At most this many tasks at once (`%K`); default all. */
+  maxParallel?: number;
+  /** Extra sbatch arguments, passed as given. */
+  sbatchArgs?: string[];
+}
+
+const mainPath = fileURLToPath(new URL("../../cli/main.js", import.meta.url));
+
+/** Filesystems that only this machine sees (statfs magic numbers): a cache there is invisible to other nodes. */
+const LOCAL_ONLY: Record<number, string> = { 0x01021994: "tmpfs", 0x858458f6: "ramfs" };
+
+function have(cmd: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+}
+
+/** Checks before anything is written: the Slurm commands are on PATH and the options make sense. Returns warnings. */
+export function checkSlurm(options: SlurmOptions, cacheDir: string): string[] {
+  for (const cmd of ["sbatch", "squeue", "scancel"]) {
+    if (!have(cmd)) throw new UsageError(`--executor slurm needs ${cmd} on PATH (not found); allowed executors here: local`);
+  }
+  if (options.time !== undefined && !/^(\d+-)?\d{1,2}(:\d{2}){0,2}$/.test(options.time)) throw new UsageError(`--time ${options.time} is not allowed; allowed: [D-]HH:MM:SS, e.g. 01:00:00`);
+  if (options.maxParallel !== undefined && (!Number.isInteger(options.maxParallel) || options.maxParallel < 1)) throw new UsageError(`--max-parallel ${options.maxParallel} is not allowed; allowed: an integer >= 1`);
+  const warnings: string[] = [];
+  let probe = cacheDir;
+  for (;;) {
+    try {
+      const kind = LOCAL_ONLY[Number(statfsSync(probe).type)];
+      if (kind) warnings.push(`the cache folder ${cacheDir} is on ${kind}, which other nodes cannot see; use a shared filesystem (home, scratch) unless the cluster is this one machine`);
+      break;
+    } catch {
+      const parent = join(probe, "..");
+      if (parent === probe) break;
+      probe = parent;
+    }
+  }
+  return warnings;
+}
+
+export interface Submission {
+  jobId: string;
+  dir: string;
+  tasksFile: string;
+  script: string;
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function submitArray(tasks: PointTask[], experiment: string, cacheDir: string, options: SlurmOptions): Submission {
+  const dir = join(cacheDir, experiment, "slurm", `${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const tasksFile = join(dir, "tasks.json");
+  writeFileSync(tasksFile, JSON.stringify(tasks));
+  const lines = [
+    "#!/bin/sh",
+    `#SBATCH --job-name=lowrank-${experiment}`,
+    `#SBATCH --output=${join(dir, "task-%a.log")}`,
+    `#SBATCH --array=0-${tasks.length - 1}${options.maxParallel ? `%${options.maxParallel}` : ""}`,
+    "#SBATCH --ntasks=1",
+    "#SBATCH --cpus-per-task=1",
+    ...(options.partition ? [`#SBATCH --partition=${options.partition}`] : []),
+    ...(options.time ? [`#SBATCH --time=${options.time}`] : []),
+    `exec ${shellQuote(process.execPath)} ${shellQuote(mainPath)} sweep-point ${shellQuote(tasksFile)} --index "$SLURM_ARRAY_TASK_ID"`,
+    "",
+  ];
+  const script = join(dir, "job.sbatch");
+  writeFileSync(script, lines.join("\n"), { mode: 0o755 });
+  let out: string;
+  try {
+    out = execFileSync("sbatch", ["--parsable", ...(options.sbatchArgs ?? []), script], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    const stderr = String((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split("\n")[0];
+    throw new UsageError(`sbatch refused the job array (${stderr}); check --partition, --time and --sbatch-arg`);
+  }
+  const jobId = out.trim().split(";")[0];
+  return { jobId, dir, tasksFile, script };
+}
+
+/** Array tasks of a job still known to squeue (pending or running). */
+export function liveTasks(jobId: string): number {
+  const r = spawnSync("squeue", ["-h", "-r", "-j", jobId, "-o", "%i %T"], { encoding: "utf8" });
+  if (r.status !== 0) return 0; // squeue forgets a job soon after it ends, and then says "Invalid job id".
+  return r.stdout.split("\n").filter((l) => l.trim() !== "").length;
+}
+
+export async function waitForArray(jobId: string, onPoll: () => Promise<void>, intervalMs = 1000): Promise<void> {
+  for (;;) {
+    await onPoll();
+    if (liveTasks(jobId) === 0) break;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  await onPoll();
+}
