@@ -3,6 +3,7 @@
  * quotes. A claim whose probe did not run is not listed.
  */
 import type { Claim } from "../types.js";
+import { mainFeatures, type DoubleDescentParams } from "./params.js";
 import type { DoubleDescentResult } from "./run.js";
 import {
   argmax, awayFrom, awayFromThreshold, criticalRegion, curveOf, envelope, loraCurve, loraPeak, nearest,
@@ -30,9 +31,10 @@ const fmt = (x: number) => (Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0
 const near = (ratio: number) => Math.abs(ratio - 1) <= tol.peakLocation + 1e-12;
 const pctTol = `${tol.peakLocation * 100}%`;
 
-export function claimsOf(r: DoubleDescentResult): Claim[] {
+export function claimsOf(r: DoubleDescentResult, p: DoubleDescentParams): Claim[] {
   const out: Claim[] = [];
   const { curves, theory, lora } = r.tables;
+  const main = mainFeatures(p);
   const label = { relu: "ReLU", fourier: "Fourier" } as Record<string, string>;
   if (curves) {
     for (const kind of ["relu", "fourier"]) {
@@ -63,9 +65,9 @@ export function claimsOf(r: DoubleDescentResult): Claim[] {
 
     const ridge = variants(curves, "ridge");
     if (ridge.length > 0) {
-      const zero = curveOf(curves, "ridge", r.main, "λ=0");
+      const zero = curveOf(curves, "ridge", main, "λ=0");
       const lambdas = ridge.filter((v) => v !== "λ=0");
-      const env = envelope(lambdas.map((v) => curveOf(curves, "ridge", r.main, v)));
+      const env = envelope(lambdas.map((v) => curveOf(curves, "ridge", main, v)));
       const r0 = riseFactor(zero.testRisk), ro = riseFactor(env.testRisk);
       const best = [...new Set(env.which.map((w) => lambdas[w]))].join(", ");
       out.push({
@@ -80,7 +82,7 @@ export function claimsOf(r: DoubleDescentResult): Claim[] {
 
     const noise = variants(curves, "label-noise");
     if (noise.length > 1) {
-      const cs = noise.map((v) => curveOf(curves, "label-noise", r.main, v));
+      const cs = noise.map((v) => curveOf(curves, "label-noise", main, v));
       const region = cs.map(peakRegionRisk);
       out.push({
         id: "label-noise-raises-peak",
@@ -90,7 +92,7 @@ export function claimsOf(r: DoubleDescentResult): Claim[] {
       });
     }
 
-    const s = curveOf(curves, "sample-wise", r.main, "min-norm");
+    const s = curveOf(curves, "sample-wise", main, "min-norm");
     if (s.size.length > 0) {
       const h = riseFactor(s.testRisk);
       const N = Math.round(s.size[0] * s.ratio[0]);

@@ -16,6 +16,8 @@ import type { Rng } from "../../compute/rng.js";
 
 export const pixels = 784;
 export const classes = 10;
+/** The digits the package ships; training and test digits are drawn disjoint from these. */
+export const mnistDigits = 10_000;
 
 export interface Digits {
   /** [count, 784], row-major, pixels in [0, 1]. */

@@ -6,7 +6,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { figure, type Figure } from "../../plot/figure.js";
-import type { DoubleDescentParams } from "./params.js";
+import { mainFeatures, type DoubleDescentParams } from "./params.js";
 import type { DoubleDescentResult } from "./run.js";
 import { curveOf, envelope, theoryRows, variants } from "./summary.js";
 
@@ -21,6 +21,7 @@ export function figures(r: DoubleDescentResult, p: DoubleDescentParams): Figure[
   const rows = curves ? (curves.objects() as Row[]) : [];
   const of = (probe: string) => rows.filter((d) => d.probe === probe);
   const feat = (k: string) => (k === "relu" ? "ReLU" : "Fourier");
+  const main = mainFeatures(p);
 
   const mw = of("model-wise").map((d) => ({ ...d, features: feat(d.features) }));
   if (mw.length > 0) {
@@ -65,7 +66,7 @@ export function figures(r: DoubleDescentResult, p: DoubleDescentParams): Figure[
     out.push(figure({
       id: "label-noise",
       title: "Label noise raises the peak",
-      caption: `${feat(r.main)} features, n = ${p.n}; a fraction of the training labels replaced by another class, test labels clean. The claim compares the geometric-mean risk over 0.5 ≤ N/n ≤ 2, the single point N = n being heavy-tailed. After Nakkiran et al. 2019 (arXiv:1912.02292).`,
+      caption: `${feat(main)} features, n = ${p.n}; a fraction of the training labels replaced by another class, test labels clean. The claim compares the geometric-mean risk over 0.5 ≤ N/n ≤ 2, the single point N = n being heavy-tailed. After Nakkiran et al. 2019 (arXiv:1912.02292).`,
       plot: {
         x: { type: "log", label: "N/n" },
         y: { type: "log", label: "test risk", grid: true },
@@ -79,13 +80,13 @@ export function figures(r: DoubleDescentResult, p: DoubleDescentParams): Figure[
   const rg = of("ridge");
   if (rg.length > 0 && curves) {
     const lambdas = variants(curves, "ridge").filter((v) => v !== "λ=0");
-    const env = envelope(lambdas.map((v) => curveOf(curves, "ridge", r.main, v)));
-    const ratios = curveOf(curves, "ridge", r.main, "λ=0").ratio;
+    const env = envelope(lambdas.map((v) => curveOf(curves, "ridge", main, v)));
+    const ratios = curveOf(curves, "ridge", main, "λ=0").ratio;
     const opt = ratios.map((ratio, i) => ({ ratio, testRisk: env.testRisk[i], variant: "optimal λ" }));
     out.push(figure({
       id: "ridge",
       title: "Optimal ridge removes the peak",
-      caption: `${feat(r.main)} features, n = ${p.n}, ridge penalty λ‖β‖² on features scaled by 1/√n; black: the best λ of the grid at each N. After Nakkiran, Venkat, Kakade & Ma 2020 (arXiv:2003.01897).`,
+      caption: `${feat(main)} features, n = ${p.n}, ridge penalty λ‖β‖² on features scaled by 1/√n; black: the best λ of the grid at each N. After Nakkiran, Venkat, Kakade & Ma 2020 (arXiv:2003.01897).`,
       plot: {
         x: { type: "log", label: "N/n" },
         y: { type: "log", label: "test risk", grid: true },
@@ -106,7 +107,7 @@ export function figures(r: DoubleDescentResult, p: DoubleDescentParams): Figure[
     out.push(figure({
       id: "sample-wise",
       title: "Sample-wise: more data can hurt",
-      caption: `${feat(r.main)} features, N = ${N} fixed, minimum-norm solution for n < N and least squares for n ≥ N. Between n ≈ N/2 and n = N, adding samples raises the test risk. After Nakkiran et al. 2019.`,
+      caption: `${feat(main)} features, N = ${N} fixed, minimum-norm solution for n < N and least squares for n ≥ N. Between n ≈ N/2 and n = N, adding samples raises the test risk. After Nakkiran et al. 2019.`,
       plot: {
         x: { type: "log", label: "training samples n" },
         y: { type: "log", label: "test risk", grid: true },

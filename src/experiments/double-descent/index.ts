@@ -7,10 +7,10 @@
 import type { Experiment } from "../types.js";
 import { claimsOf } from "./claims.js";
 import { figures } from "./figures.js";
-import { params, presets, type DoubleDescentParams } from "./params.js";
-import { run, type DoubleDescentResult } from "./run.js";
+import { constraints, params, presets, type DoubleDescentParams } from "./params.js";
+import { run, type DoubleDescentTables } from "./run.js";
 
-export const doubleDescent: Experiment<DoubleDescentParams, DoubleDescentResult> = {
+export const doubleDescent: Experiment<DoubleDescentParams, DoubleDescentTables> = {
   name: "double-descent",
   title: "Double descent: the risk peak at the interpolation threshold",
   description:
@@ -56,6 +56,7 @@ export const doubleDescent: Experiment<DoubleDescentParams, DoubleDescentResult>
     },
   ],
   params,
+  constraints,
   presets,
   run,
   figures,

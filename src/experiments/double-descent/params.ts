@@ -3,10 +3,16 @@
  * over-parameterisation ratio, λ the ridge strength, p/n = γ in the isotropic theory, r the LoRA
  * rank. One `probe` picks which sweep runs; `all` runs every one of them on one seed.
  */
+import type { Constraint } from "../types.js";
 import type { Schema } from "../schema.js";
+import { mnistDigits } from "./data.js";
+import type { FeatureKind } from "./features.js";
 
 export const probes = ["all", "all-linear", "model-wise", "sample-wise", "ridge", "label-noise", "theory", "lora-rank"] as const;
 export type Probe = (typeof probes)[number];
+
+/** The probes a run can be asked for one at a time, in the order `all` runs them. */
+export const singleProbes: readonly Probe[] = ["model-wise", "sample-wise", "ridge", "label-noise", "theory", "lora-rank"];
 
 export interface DoubleDescentParams {
   probe: Probe;
@@ -58,6 +64,32 @@ export const params: Schema<DoubleDescentParams> = {
   ggpoSigma: { type: "number", default: 0.05, min: 0, max: 10, help: "GGPO-style perturbation: weight-norm coefficient (scale σ‖W'_i‖/√d_in per row i)" },
   ggpoBeta: { type: "number", default: 0.01, min: 0, max: 10, help: "GGPO-style perturbation: gradient-norm coefficient (adds β‖∇_i‖²/√d_in per row i)" },
 };
+
+/** The probes `p.probe` asks for, `all` and `all-linear` expanded. */
+export function probesOf(p: Pick<DoubleDescentParams, "probe">): Probe[] {
+  if (p.probe === "all") return [...singleProbes];
+  if (p.probe === "all-linear") return singleProbes.filter((x) => x !== "lora-rank");
+  return [p.probe];
+}
+
+/** The feature families of the model-wise sweep. */
+export function featureKinds(p: Pick<DoubleDescentParams, "features">): FeatureKind[] {
+  return p.features === "both" ? ["relu", "fourier"] : [p.features];
+}
+
+/** The feature family of the ridge, label-noise and sample-wise probes: the first of `features`. */
+export const mainFeatures = (p: Pick<DoubleDescentParams, "features">): FeatureKind => featureKinds(p)[0];
+
+export const constraints: Constraint<DoubleDescentParams>[] = [
+  // Each grid point is one row of the curves; a repeated ratio would be two rows at one N.
+  (p) => (new Set(p.ratios).size === p.ratios.length ? undefined : `ratios=${p.ratios.join(",")} repeats a value; allowed: distinct ratios`),
+  (p) => (p.n + p.m <= mnistDigits ? undefined
+    : `n=${p.n} plus m=${p.m} is not allowed; allowed: n + m ≤ ${mnistDigits} (training and test digits are disjoint MNIST digits)`),
+  (p) => {
+    const bad = p.loraRanks.find((r) => !Number.isInteger(r));
+    return bad === undefined ? undefined : `loraRanks=${p.loraRanks.join(",")} is not allowed (r=${bad}); allowed: integer ranks`;
+  },
+];
 
 /**
  * `paper`: every probe on one seed; n = 1000 MNIST digits (Belkin et al. used 10⁴, see README for

@@ -5,38 +5,37 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { UsageError } from "../../compute/usageError.js";
 import type { Result, RunContext } from "../types.js";
 import { classes, loadDigits, meanImage, oneHot, pixels, split, type Digits } from "./data.js";
-import { centredPoints, featureBlock, randomFeatures, type FeatureKind } from "./features.js";
+import { centredPoints, featureBlock, randomFeatures } from "./features.js";
 import { loraCost, loraRankProbe, type LoraRow } from "./lora.js";
 import { appendCost, dualPassCost, modelWisePath, sampleWisePath, type PathPoint, type Work } from "./model.js";
-import type { DoubleDescentParams, Probe } from "./params.js";
+import { featureKinds, mainFeatures, probesOf, type DoubleDescentParams, type Probe } from "./params.js";
 import { metricsOf } from "./summary.js";
 import { hmrtRisk, isotropicCost, isotropicRisks } from "./theory.js";
 
-export interface DoubleDescentResult extends Result {
-  /** Which probes ran (`all` and `all-linear` expanded). */
-  probes: Probe[];
-  /** The feature family of the ridge, label-noise and sample-wise probes. */
-  main: FeatureKind;
-}
+/**
+ * The tables of a run; each is there only when a probe that fills it ran. Which probes ran and
+ * which feature family is the main one are functions of the params (`probesOf`, `mainFeatures`).
+ */
+export type DoubleDescentTables = {
+  /** One row per probe × features × variant × grid point (columns of `CurveRows`). */
+  curves?: ColumnTable;
+  /** One row per γ = p/n: gamma, n, p, risk (mean over trials), se, closedForm. */
+  theory?: ColumnTable;
+  /** One row per method × rank (`LoraRow`). */
+  lora?: ColumnTable;
+};
+
+export type DoubleDescentResult = Result<DoubleDescentTables>;
 
 interface CurveRows {
   probe: string[]; features: string[]; variant: string[]; size: number[]; ratio: number[];
   testRisk: number[]; testError: number[]; norm: number[]; trainRisk: number[]; kappa: number[];
 }
 
-const single: Probe[] = ["model-wise", "sample-wise", "ridge", "label-noise", "theory", "lora-rank"];
 const uniqueSorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const pct = (x: number) => `${Math.round(100 * x)}%`;
-
-function check(p: DoubleDescentParams, pool: number): void {
-  if (new Set(p.ratios).size !== p.ratios.length) throw new UsageError(`double-descent: ratios=${p.ratios.join(",")} repeats a value`);
-  if (p.n > pool) throw new UsageError(`double-descent: n=${p.n} plus m=${p.m} test digits exceed the 10000 MNIST digits`);
-  if (p.loraRanks.some((r) => !Number.isInteger(r))) throw new UsageError(`double-descent: loraRanks=${p.loraRanks.join(",")} must be integers`);
-}
 
 /** Test risk (mean squared error of the one-hot prediction), zero-one error, for target group g. */
 function scorePoint(pt: PathPoint, g: number, q: number, test: Digits, Yte: Float64Array) {
@@ -60,11 +59,10 @@ function scorePoint(pt: PathPoint, g: number, q: number, test: Digits, Yte: Floa
 
 export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<DoubleDescentResult> {
   const pool = loadDigits().count - p.m;
-  check(p, pool);
-  const probes = p.probe === "all" ? single : p.probe === "all-linear" ? single.filter((x) => x !== "lora-rank") : [p.probe];
+  const probes = probesOf(p);
   const runs = (x: Probe) => probes.includes(x);
-  const kinds: FeatureKind[] = p.features === "both" ? ["relu", "fourier"] : [p.features];
-  const main = kinds[0];
+  const kinds = featureKinds(p);
+  const main = mainFeatures(p);
 
   // --- The plan, so progress can be reported as a fraction of the whole run's work. ---
   const gridN = uniqueSorted(p.ratios.map((r) => Math.max(1, Math.round(r * p.n))));
@@ -86,16 +84,11 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
   }
   if (runs("theory")) total += p.theoryTrials * isotropicCost(p.theoryP, gridTheory);
   if (runs("lora-rank")) total += loraCost(p);
-  let done = 0, shown = -1;
+  let done = 0;
+  // The cost model is approximate, so `done` is capped at the total it promised.
   const work: Work = async (flops) => {
     done += flops;
-    const now = Math.floor((100 * done) / total);
-    if (now > shown) {
-      shown = now;
-      ctx.progress(Math.min(done, total), total, "double-descent");
-    }
-    await yieldToEventLoop();
-    if (ctx.signal?.aborted) throw ctx.signal.reason ?? new Error("double-descent: aborted");
+    await ctx.checkpoint(Math.min(done, total), total, "double-descent");
   };
 
   const rows: CurveRows = { probe: [], features: [], variant: [], size: [], ratio: [], testRisk: [], testError: [], norm: [], trainRisk: [], kappa: [] };
@@ -166,7 +159,7 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
     }
   }
 
-  const tables: Record<string, ColumnTable> = {};
+  const tables: DoubleDescentTables = {};
   if (rows.probe.length > 0) tables.curves = aq.table(rows as unknown as Record<string, unknown[]>);
 
   if (runs("theory")) {
@@ -195,10 +188,8 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
     tables.lora = aq.from(lr);
   }
 
-  ctx.progress(total, total, "double-descent");
-  const result: DoubleDescentResult = { tables, metrics: {}, probes, main };
-  result.metrics = metricsOf(result);
-  return result;
+  await ctx.checkpoint(total, total, "double-descent");
+  return { tables, metrics: metricsOf(tables, main) };
 }
 
 function concat(a: Float32Array, b: Float32Array): Float32Array {

@@ -4,7 +4,8 @@
  * and the headline metrics are made of, so both always agree.
  */
 import type { ColumnTable } from "arquero";
-import type { DoubleDescentResult } from "./run.js";
+import type { FeatureKind } from "./features.js";
+import type { DoubleDescentTables } from "./run.js";
 
 export interface Curve {
   size: number[];
@@ -161,10 +162,22 @@ export const awayFrom = 1.25;
 export const awayFromThreshold = (rows: TheoryRow[]) =>
   rows.filter((t) => Math.abs(Math.log(t.gamma)) >= Math.log(awayFrom) - 1e-12);
 
-/** The flat headline numbers of a run: what `--json` prints and the report tabulates. */
-export function metricsOf(r: DoubleDescentResult): Record<string, number> {
+/** The LoRA probe's two methods (the `method` column of the lora table) and their metric-key words. */
+const loraMethods = [
+  { method: "LoRA", key: "lora" },
+  { method: "LoRA-GGPO", key: "ggpo" },
+] as const;
+
+/** The metric-key word of a label-noise variant: "noise 10%" → "percent10". */
+const noiseKey = (variant: string) => `percent${variant.replace(/^noise /, "").replace(/%$/, "")}`;
+
+/**
+ * The flat headline numbers of a run: what `--json` prints and the report tabulates. `main` is
+ * the feature family of the ridge, label-noise and sample-wise probes (`mainFeatures(params)`).
+ */
+export function metricsOf(tables: DoubleDescentTables, main: FeatureKind): Record<string, number> {
   const m: Record<string, number> = {};
-  const { curves, theory, lora } = r.tables;
+  const { curves, theory, lora } = tables;
   if (curves) {
     for (const kind of ["relu", "fourier"]) {
       const c = curveOf(curves, "model-wise", kind, "min-norm");
@@ -179,18 +192,18 @@ export function metricsOf(r: DoubleDescentResult): Record<string, number> {
       m[`modelWise.${kind}.kappaAtThreshold`] = c.kappa[nearest(c.ratio, 1)];
     }
     if (variants(curves, "ridge").length > 0) {
-      const zero = curveOf(curves, "ridge", r.main, "λ=0");
-      const env = envelope(variants(curves, "ridge").filter((v) => v !== "λ=0").map((v) => curveOf(curves, "ridge", r.main, v)));
+      const zero = curveOf(curves, "ridge", main, "λ=0");
+      const env = envelope(variants(curves, "ridge").filter((v) => v !== "λ=0").map((v) => curveOf(curves, "ridge", main, v)));
       m["ridge.minNormRise"] = riseFactor(zero.testRisk).factor;
       m["ridge.optimalRise"] = riseFactor(env.testRisk).factor;
       m["ridge.optimalRiskAtThreshold"] = env.testRisk[nearest(zero.ratio, 1)];
     }
     for (const v of variants(curves, "label-noise")) {
-      const c = curveOf(curves, "label-noise", r.main, v);
-      m[`labelNoise.${v.replace("noise ", "")}.peakRisk`] = Math.max(...c.testRisk);
-      m[`labelNoise.${v.replace("noise ", "")}.peakRegionRisk`] = peakRegionRisk(c);
+      const c = curveOf(curves, "label-noise", main, v);
+      m[`labelNoise.${noiseKey(v)}.peakRisk`] = Math.max(...c.testRisk);
+      m[`labelNoise.${noiseKey(v)}.peakRegionRisk`] = peakRegionRisk(c);
     }
-    const s = curveOf(curves, "sample-wise", r.main, "min-norm");
+    const s = curveOf(curves, "sample-wise", main, "min-norm");
     if (s.size.length > 0) {
       const h = riseFactor(s.testRisk);
       m["sampleWise.hurtFactor"] = h.factor;
@@ -205,13 +218,13 @@ export function metricsOf(r: DoubleDescentResult): Record<string, number> {
     m["theory.maxRelDeviation"] = Math.max(...away.map((t) => Math.abs(t.risk - t.closedForm) / t.closedForm));
   }
   if (lora) {
-    for (const method of ["LoRA", "LoRA-GGPO"]) {
+    for (const { method, key } of loraMethods) {
       const c = loraCurve(lora, method);
       if (c.rank.length === 0) continue;
-      m[`${method}.peakProminence`] = loraPeak(c.rank, c.test).prominence;
-      m[`${method}.bestTestLoss`] = Math.min(...c.test);
-      m[`${method}.worstTestLoss`] = Math.max(...c.test);
-      m[`${method}.trainLossAtMaxRank`] = c.train[c.train.length - 1];
+      m[`loraRank.${key}.peakProminence`] = loraPeak(c.rank, c.test).prominence;
+      m[`loraRank.${key}.bestTestLoss`] = Math.min(...c.test);
+      m[`loraRank.${key}.worstTestLoss`] = Math.max(...c.test);
+      m[`loraRank.${key}.trainLossAtMaxRank`] = c.train[c.train.length - 1];
     }
   }
   return m;
