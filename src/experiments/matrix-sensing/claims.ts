@@ -5,7 +5,8 @@
  * in the claim text so a reader can check every verdict against the evidence.
  */
 import type { Claim } from "../types.js";
-import { fitsOf, type MatrixSensingResult, type Variant } from "./run.js";
+import type { MatrixSensingParams } from "./params.js";
+import { fitsOf, variantsOf, type MatrixSensingResult, type Variant } from "./run.js";
 import { lineFit, type RateFit } from "./rates.js";
 
 type Fit = RateFit & { finalError: number };
@@ -22,13 +23,14 @@ function describe(v: Variant, fit: Fit): string {
   return `${v.label}: rate ${e(fit.rate)}/iter over t∈[${fit.from}, ${fit.to}] (R² ${fit.r2.toFixed(4)}, RMS log-y line ${e(fit.rmsLinear)} vs power law ${e(fit.rmsPower)}), final error ${e(fit.finalError)}`;
 }
 
-export function claims(r: MatrixSensingResult): Claim[] {
-  const fits = fitsOf(r.tables.curves, r.variants);
+export function claims(r: MatrixSensingResult, p: MatrixSensingParams): Claim[] {
+  const variants = variantsOf(r, p);
+  const fits = fitsOf(r.tables.curves, variants);
   const of = (v: Variant) => fits.get(v.id)!;
-  const symExact = r.variants.find((v) => v.id === "sym-exact")!;
-  const asymExact = r.variants.find((v) => v.id === "asym-exact")!;
-  const symOver = r.variants.find((v) => v.id === "sym-over")!;
-  const byAlpha = (family: string) => r.variants.filter((v) => v.family === family && !v.exact).sort((a, b) => a.alpha - b.alpha);
+  const symExact = variants.find((v) => v.id === "sym-exact")!;
+  const asymExact = variants.find((v) => v.id === "asym-exact")!;
+  const symOver = variants.find((v) => v.id === "sym-over")!;
+  const byAlpha = (family: string) => variants.filter((v) => v.family === family && !v.exact).sort((a, b) => a.alpha - b.alpha);
   const asym = byAlpha("asymmetric");
   const oneStep = byAlpha("one-step");
   const out: Claim[] = [];

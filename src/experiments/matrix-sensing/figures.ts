@@ -4,19 +4,20 @@
  */
 import * as Plot from "@observablehq/plot";
 import { figure, type Figure } from "../../plot/figure.js";
-import { fitsOf, type MatrixSensingResult } from "./run.js";
+import { fitsOf, variantsOf, type MatrixSensingResult } from "./run.js";
 import type { MatrixSensingParams } from "./params.js";
 
 /** Errors below this are float64 round-off; clamping keeps log axes finite if a run hits 0 exactly. */
 const SHOWN_FLOOR = 1e-16;
 
 export function figures(r: MatrixSensingResult, p: MatrixSensingParams): Figure[] {
+  const variants = variantsOf(r, p);
   const rows = r.tables.curves.objects() as Array<{ variant: string; iter: number; relError: number }>;
   const data = rows.map((d) => ({ ...d, relError: Math.max(d.relError, SHOWN_FLOOR) }));
-  const order = r.variants.map((v) => v.label);
-  const dashed = new Set(r.variants.filter((v) => v.family === "one-step").map((v) => v.label));
+  const order = variants.map((v) => v.label);
+  const dashed = new Set(variants.filter((v) => v.family === "one-step").map((v) => v.label));
   // Where each one-step run re-factored: the first recorded point at or after its switch.
-  const switches = r.variants
+  const switches = variants
     .filter((v) => v.family === "one-step" && v.switchIter >= 0)
     .map((v) => data.find((d) => d.variant === v.label && d.iter >= v.switchIter))
     .filter((d) => d !== undefined);
@@ -40,8 +41,8 @@ export function figures(r: MatrixSensingResult, p: MatrixSensingParams): Figure[
     },
   });
 
-  const fits = fitsOf(r.tables.curves, r.variants);
-  const rateRows = r.variants
+  const fits = fitsOf(r.tables.curves, variants);
+  const rateRows = variants
     .filter((v) => !v.exact && v.family !== "symmetric")
     .map((v) => ({ method: v.family === "one-step" ? "one-step GD" : "FGᵀ GD", alpha: v.alpha, rate: fits.get(v.id)!.rate }));
   const exactRate = fits.get("asym-exact")!.rate;

@@ -5,10 +5,10 @@
 import type { Experiment } from "../types.js";
 import { claims } from "./claims.js";
 import { figures } from "./figures.js";
-import { params, presets, type MatrixSensingParams } from "./params.js";
-import { run, type MatrixSensingResult } from "./run.js";
+import { constraints, params, presets, type MatrixSensingParams } from "./params.js";
+import { run, type MatrixSensingTables } from "./run.js";
 
-export const matrixSensing: Experiment<MatrixSensingParams, MatrixSensingResult> = {
+export const matrixSensing: Experiment<MatrixSensingParams, MatrixSensingTables> = {
   name: "matrix-sensing",
   title: "Over-parameterisation slows gradient descent in matrix sensing",
   description:
@@ -26,6 +26,7 @@ export const matrixSensing: Experiment<MatrixSensingParams, MatrixSensingResult>
     },
   ],
   params,
+  constraints,
   presets,
   run,
   figures,

@@ -4,6 +4,7 @@
  * an initialisation of scale α.
  */
 import type { Schema } from "../schema.js";
+import type { Constraint } from "../types.js";
 
 export interface MatrixSensingParams {
   n: number;
@@ -36,6 +37,16 @@ export const params: Schema<MatrixSensingParams> = {
     help: "one-step method: re-factor once, at the first t with ‖A(F_tG_tᵀ) − y‖/‖y‖ ≤ τ",
   },
 };
+
+/** The cross-field checks, applied when a plan is resolved (before anything runs or is written). */
+export const constraints: Constraint<MatrixSensingParams>[] = [
+  (p) => (p.r < p.k ? undefined : `k=${p.k} must exceed r=${p.r}; allowed: r < k (the over-parameterised runs need k > r)`),
+  (p) => (p.k <= p.n ? undefined : `k=${p.k} must not exceed n=${p.n}; allowed: k ≤ n (the factors are n×k)`),
+  (p) => (new Set(p.alphas).size === p.alphas.length ? undefined : `alphas=${p.alphas.join(",")} repeats a value; allowed: distinct values`),
+  // The measurements are held in memory as m·n² doubles (and the kernels address them with 32-bit offsets).
+  (p) => (p.m * p.n * p.n <= 2 ** 27 ? undefined
+    : `m·n² = ${p.m * p.n * p.n} measurement entries exceed ${2 ** 27} (1 GiB); allowed: m·n² ≤ ${2 ** 27}, lower m or n`),
+];
 
 /**
  * `paper`: 50×50 of rank 3, the size of the paper's experiments (as its ICLR reviews record). m, k, η, T, κ and the α grid are ours (the text was not available to us; see

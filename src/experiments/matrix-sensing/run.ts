@@ -4,16 +4,17 @@
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
-import { UsageError } from "../../compute/usageError.js";
-import type { Result, RunContext } from "../types.js";
+import type { Result, RunContext, Tables } from "../types.js";
 import { applyA, gaussianOperator, gdStep, groundTruth, initFactors, product, rebalance, type Factors, type Family } from "./model.js";
 import { sensingOperator } from "./operator.js";
 import type { MatrixSensingParams } from "./params.js";
 import { fitRate, type RateFit } from "./rates.js";
 
 export interface Variant {
-  /** Stable key for metrics, e.g. 'asym-a0.03'. */
+  /** Stable key for the curves table, e.g. 'asym-a0.03'. */
   id: string;
+  /** Prefix of its metrics, in the metric-key style: 'asymExact', 'asym.alpha0p03'. */
+  metric: string;
   /** Legend text, e.g. 'FGᵀ, α=0.03'. */
   label: string;
   family: Family;
@@ -25,39 +26,36 @@ export interface Variant {
   switchIter: number;
 }
 
-export interface MatrixSensingResult extends Result {
-  /** tables.curves: one row per variant × recorded iteration (variant, id, family, alpha, k, iter, relError). */
-  tables: { curves: ColumnTable };
-  variants: Variant[];
+export interface MatrixSensingTables extends Tables {
+  /** One row per variant × recorded iteration (variant, id, family, alpha, k, iter, relError). */
+  curves: ColumnTable;
 }
+
+export type MatrixSensingResult = Result<MatrixSensingTables>;
 
 /** The variants compared: XXᵀ at k = r and k > r, FGᵀ at k = r, then FGᵀ and the one-step method at each α (k > r). */
 export function variantsFor(p: MatrixSensingParams): Variant[] {
+  const alphaKey = (a: number) => `alpha${String(a).replace(/\./g, "p").replace(/-/g, "m")}`;
   const v: Variant[] = [
-    { id: "sym-exact", label: `XXᵀ, k=r=${p.r}`, family: "symmetric", exact: true, k: p.r, alpha: p.alphaSym, switchIter: -1 },
-    { id: "sym-over", label: `XXᵀ, k=${p.k}`, family: "symmetric", exact: false, k: p.k, alpha: p.alphaSym, switchIter: -1 },
+    { id: "sym-exact", metric: "symExact", label: `XXᵀ, k=r=${p.r}`, family: "symmetric", exact: true, k: p.r, alpha: p.alphaSym, switchIter: -1 },
+    { id: "sym-over", metric: "symOver", label: `XXᵀ, k=${p.k}`, family: "symmetric", exact: false, k: p.k, alpha: p.alphaSym, switchIter: -1 },
     // Not one of the paper's plotted curves, but the rate §5 says the one-step method recovers.
-    { id: "asym-exact", label: `FGᵀ, k=r=${p.r}`, family: "asymmetric", exact: true, k: p.r, alpha: p.alphaSym, switchIter: -1 },
+    { id: "asym-exact", metric: "asymExact", label: `FGᵀ, k=r=${p.r}`, family: "asymmetric", exact: true, k: p.r, alpha: p.alphaSym, switchIter: -1 },
   ];
-  for (const a of p.alphas) v.push({ id: `asym-a${a}`, label: `FGᵀ, α=${a}`, family: "asymmetric", exact: false, k: p.k, alpha: a, switchIter: -1 });
-  for (const a of p.alphas) v.push({ id: `onestep-a${a}`, label: `one-step, α=${a}`, family: "one-step", exact: false, k: p.k, alpha: a, switchIter: -1 });
+  for (const a of p.alphas) v.push({ id: `asym-a${a}`, metric: `asym.${alphaKey(a)}`, label: `FGᵀ, α=${a}`, family: "asymmetric", exact: false, k: p.k, alpha: a, switchIter: -1 });
+  for (const a of p.alphas) v.push({ id: `onestep-a${a}`, metric: `oneStep.${alphaKey(a)}`, label: `one-step, α=${a}`, family: "one-step", exact: false, k: p.k, alpha: a, switchIter: -1 });
   return v;
 }
 
-function checkShape(p: MatrixSensingParams): void {
-  if (p.r >= p.k) throw new UsageError(`matrix-sensing: k=${p.k} must exceed r=${p.r}; the over-parameterised runs need k > r`);
-  if (p.k > p.n) throw new UsageError(`matrix-sensing: k=${p.k} must not exceed n=${p.n}; the factors are n×k`);
-  if (new Set(p.alphas).size !== p.alphas.length) throw new UsageError(`matrix-sensing: alphas=${p.alphas.join(",")} repeats a value`);
-  // The measurements are held in memory as m·n² doubles (and the kernels address them with 32-bit offsets).
-  if (p.m * p.n * p.n > 2 ** 27) {
-    throw new UsageError(`matrix-sensing: m·n² = ${p.m * p.n * p.n} measurement entries exceed ${2 ** 27} (1 GiB); lower m or n`);
-  }
+/**
+ * The variants of a finished run: those of its params, with each one-step run's switch iteration
+ * read back from the metrics (so a result from the sweep cache gives the same variants).
+ */
+export function variantsOf(r: MatrixSensingResult, p: MatrixSensingParams): Variant[] {
+  return variantsFor(p).map((v) => (v.family === "one-step" ? { ...v, switchIter: r.metrics[`${v.metric}.switchIter`] ?? -1 } : v));
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 export async function run(p: MatrixSensingParams, ctx: RunContext): Promise<MatrixSensingResult> {
-  checkShape(p);
   const { n, m, T, eta } = p;
   const n2 = n * n;
   const { M, norm } = groundTruth(n, p.r, p.kappa, ctx.rng.fork("ground truth"));
@@ -93,7 +91,6 @@ export async function run(p: MatrixSensingParams, ctx: RunContext): Promise<Matr
     }
   };
 
-  const tick = Math.max(1, Math.floor(T / 100));
   for (let t = 0; t <= T; t++) {
     for (let v = 0; v < V; v++) product(models[v], X, v * ld, scratch);
     if (t % stride === 0 || t === T) record(t);
@@ -115,16 +112,12 @@ export async function run(p: MatrixSensingParams, ctx: RunContext): Promise<Matr
     }
     op.adjoint(); // S_v = Aᵀ(R_v): the second pass
     for (let v = 0; v < V; v++) gdStep(models[v], S, v * ld, eta, scratch);
-    if (t % tick === 0) {
-      ctx.progress(t, T, "GD iteration");
-      await yieldToEventLoop();
-      if (ctx.signal?.aborted) throw ctx.signal.reason ?? new Error("matrix-sensing: aborted");
-    }
+    await ctx.checkpoint(t, T, "GD iteration");
   }
-  ctx.progress(T, T, "GD iteration");
+  await ctx.checkpoint(T, T, "GD iteration");
 
   const curves = aq.table(rows);
-  return { tables: { curves }, metrics: metricsOf(curves, variants), variants };
+  return { tables: { curves }, metrics: metricsOf(curves, variants) };
 }
 
 /** One variant's recorded curve, from the long table. */
@@ -154,12 +147,14 @@ export function fitsOf(curves: ColumnTable, variants: Variant[]): Map<string, Ra
 
 function metricsOf(curves: ColumnTable, variants: Variant[]): Record<string, number> {
   const metrics: Record<string, number> = {};
-  for (const [id, f] of fitsOf(curves, variants)) {
-    metrics[`${id}.finalError`] = f.finalError;
-    metrics[`${id}.rate`] = f.rate;
+  const fits = fitsOf(curves, variants);
+  for (const v of variants) {
+    const f = fits.get(v.id)!;
+    metrics[`${v.metric}.finalError`] = f.finalError;
+    metrics[`${v.metric}.rate`] = f.rate;
     // The polynomial exponent is the meaningful number only for the sublinear run.
-    if (id === "sym-over") metrics[`${id}.loglogSlope`] = f.loglogSlope;
+    if (v.id === "sym-over") metrics[`${v.metric}.loglogSlope`] = f.loglogSlope;
+    if (v.family === "one-step") metrics[`${v.metric}.switchIter`] = v.switchIter;
   }
-  for (const v of variants) if (v.family === "one-step") metrics[`${v.id}.switchIter`] = v.switchIter;
   return metrics;
 }
