@@ -10,6 +10,7 @@ import { benchDoubleDescent } from "./doubleDescent.js";
 import { benchAttentionRank } from "./attentionRank.js";
 import { benchIntrinsicDimension } from "./intrinsicDimension.js";
 import { benchLoraSpectra } from "./loraSpectra.js";
+import { benchRobustRecovery } from "./robustRecovery.js";
 import type { BenchRow } from "./row.js";
 
 function print(rows: BenchRow[]): void {
@@ -22,5 +23,5 @@ function print(rows: BenchRow[]): void {
   }
 }
 
-const rows: BenchRow[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent()), ...(await benchAttentionRank()), ...(await benchIntrinsicDimension()), ...(await benchLoraSpectra())];
+const rows: BenchRow[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent()), ...(await benchAttentionRank()), ...(await benchIntrinsicDimension()), ...(await benchLoraSpectra()), ...(await benchRobustRecovery())];
 print(rows);

@@ -9,8 +9,10 @@ import { loraSpectra } from "./lora-spectra/index.js";
 import { intrinsicDimension } from "./intrinsic-dimension/index.js";
 import { doubleDescent } from "./double-descent/index.js";
 import { attentionRank } from "./attention-rank/index.js";
+import { robustRecovery } from "./robust-recovery/index.js";
+import { matrixCompletion } from "./matrix-completion/index.js";
 
-export const experiments: readonly Experiment[] = [matrixSensing, loraSpectra, intrinsicDimension, doubleDescent, attentionRank];
+export const experiments: readonly Experiment[] = [matrixSensing, loraSpectra, intrinsicDimension, doubleDescent, attentionRank, robustRecovery, matrixCompletion];
 
 export function getExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
