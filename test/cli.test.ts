@@ -61,7 +61,7 @@ describe("lowrank-lab run --json", () => {
     const out = tmp();
     const r = cli(["run", "matrix-sensing", "--preset", "quick", "--set", "T=200", "--set", "alphas=0.1,0.2", "--out", out, "--json"]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/matrix-sensing: override T = 200 \(preset quick: 3000\)/);
+    expect(r.stderr).toMatch(/matrix-sensing: override T = 200 \(preset quick: 6000\)/);
     expect(r.stderr).toMatch(/override alphas = 0\.1,0\.2/);
     const saved = JSON.parse(readFileSync(join(out, "params.json"), "utf8"));
     expect(saved.overrides).toEqual({ T: 200, alphas: [0.1, 0.2] });
@@ -115,10 +115,10 @@ describe("bad input to the CLI", () => {
     expect(Date.now() - start).toBeLessThan(5000); // a node start-up and a stat, not a hang
   });
   it("rejects an unknown command", () => {
-    expectUsageError(["reproduse"], /^lowrank-lab: unknown command 'reproduse'; available: list, run, reproduce, (\w+, )*doctor, kernel/);
+    expectUsageError(["reproduse"], /^lowrank-lab: unknown command 'reproduse'; available: list, run, reproduce, ([\w-]+, )*doctor, kernel/);
   });
   it("rejects an unknown backend in LOWRANK_BACKEND and an unavailable one", () => {
-    expectUsageError(["doctor"], /^lowrank-lab: LOWRANK_BACKEND=gpu is not a backend; allowed: tensorflow-gpu, tensorflow, wasm, cpu/, { LOWRANK_BACKEND: "gpu" });
+    expectUsageError(["doctor"], /^lowrank-lab: LOWRANK_BACKEND=gpu is not a backend; allowed: tensorflow-gpu, webgpu, tensorflow, wasm, cpu/, { LOWRANK_BACKEND: "gpu" });
   });
 });
 
@@ -151,6 +151,45 @@ describe("lowrank-lab seeds", () => {
   });
   it("rejects a bad count before running anything", () => {
     expectUsageError(["seeds", "matrix-sensing", "--count", "0"], /^lowrank-lab: seeds: --count 0 is not allowed; allowed: an integer >= 1$/);
+  });
+});
+
+describe("lowrank-lab sweep", () => {
+  const sweepArgs = ["sweep", "matrix-sensing", "--preset", "quick", "--grid", "k=4,5", "--grid", "seed=1,2", "--json"];
+
+  it("computes each point once: 4 computed, then 4 cached and 0 computed, with the merged table under --out", () => {
+    const dir = tmp();
+    const [cache, out] = [join(dir, "cache"), join(dir, "out")];
+    const r = cli([...sweepArgs, "--cache", cache, "--out", out, "--jobs", "2"]);
+    expect(r.code, r.stderr).toBe(0);
+    const first = JSON.parse(r.stdout);
+    expect(first).toMatchObject({ experiment: "matrix-sensing", points: 4, computed: 4, cached: 0, failed: 0, table: join(out, "matrix-sensing.csv") });
+    expect(first.elapsedMs).toBeGreaterThan(0);
+    expect(readdirSync(join(cache, "matrix-sensing")).filter((f) => /^[0-9a-f]{24}\.json$/.test(f))).toHaveLength(4);
+    const csv = readFileSync(first.table, "utf8");
+    expect(csv.split("\n")[0]).toMatch(/^k,seed,/);
+    const again = cli([...sweepArgs, "--cache", cache, "--out", join(dir, "out2")]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ points: 4, computed: 0, cached: 4, failed: 0 });
+    expect(readFileSync(join(dir, "out2", "matrix-sensing.csv"), "utf8")).toBe(csv);
+  });
+
+  // Each kind of bad grid once, through the CLI; src/sweep/grid.test.ts covers the parser case by case.
+  it("rejects every bad grid with exit 2 and one line, before any point runs or anything is written", () => {
+    const dir = tmp();
+    const [cache, out] = [join(dir, "cache"), join(dir, "out")];
+    const bad: Array<[string[], RegExp]> = [
+      [["--grid", "q=1,2"], /^lowrank-lab: --grid q=1,2: unknown key 'q'; allowed: n, r, .*, seed$/],
+      [["--grid", "k="], /^lowrank-lab: --grid k=: empty value in the list/],
+      [["--grid", "k=5..1"], /^lowrank-lab: --grid k=5..1: a..b needs integers a <= b/],
+      [["--grid", "eta=1e-3..x:log:3"], /^lowrank-lab: --grid eta=1e-3..x:log:3: 'x' is not a number/],
+      [["--grid", "seed=0..1000", "--grid", "k=4,5"], /^lowrank-lab: the grid has 2002 points; allowed: at most 1000 without --yes$/],
+      [["--grid", "k=4,1000"], /^lowrank-lab: parameter k=1000 is out of range/],
+      [["--grid", "k=4", "--wait"], /^lowrank-lab: sweep: --wait needs --executor slurm$/],
+    ];
+    for (const [args, pattern] of bad) expectUsageError(["sweep", "matrix-sensing", "--preset", "quick", ...args, "--cache", cache, "--out", out], pattern);
+    expect(existsSync(cache)).toBe(false);
+    expect(existsSync(out)).toBe(false);
   });
 });
 

@@ -23,6 +23,13 @@ describe("figure rendering", () => {
     expect(svg).not.toContain("<div");
   });
 
+  it("draws the same bytes each time, though Plot numbers marker ids per process", () => {
+    const dotted = figure({ ...withLegend, plot: { ...withLegend.plot, marks: [Plot.line(rows, { x: "t", y: "err", stroke: "variant", marker: "circle" })] } });
+    const first = figureToSVG(dotted);
+    expect(first).toContain('id="plot-marker-1"');
+    expect(figureToSVG(dotted)).toBe(first);
+  });
+
   it("labels log axes in powers of ten", () => {
     expect(figureToSVG(withLegend)).toMatch(/1e-\d/);
   });

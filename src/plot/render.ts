@@ -63,6 +63,27 @@ function readSwatches(el: Element): Swatch[] {
   return out;
 }
 
+/**
+ * Plot numbers the ids of markers and clip paths from a counter that lives as long as the
+ * process, so the same figure drawn twice would differ in its ids. A standalone SVG is its own
+ * id namespace, so its ids are renumbered in order of appearance: the same figure always gives
+ * the same bytes (cached points re-render identically; snapshots compare).
+ */
+function renumberIds(svg: string): string {
+  const ids = new Map<string, string>();
+  const next = new Map<string, number>();
+  return svg.replace(/\b(plot-[a-z]+)-(\d+)\b/g, (id, prefix: string) => {
+    let renamed = ids.get(id);
+    if (renamed === undefined) {
+      const n = (next.get(prefix) ?? 0) + 1;
+      next.set(prefix, n);
+      renamed = `${prefix}-${n}`;
+      ids.set(id, renamed);
+    }
+    return renamed;
+  });
+}
+
 /** A standalone SVG: title, then the legend drawn as SVG swatches, then the chart (and any SVG ramp legends). */
 export function figureToSVG(spec: FigureSpec): string {
   const el = renderElement(spec);
@@ -94,7 +115,7 @@ export function figureToSVG(spec: FigureSpec): string {
     parts.push(chart.outerHTML);
     y += h + 4;
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 4}" viewBox="0 0 ${width} ${y + 4}"><rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>`;
+  return renumberIds(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 4}" viewBox="0 0 ${width} ${y + 4}"><rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>`);
 }
 
 /** PNG bytes at `scale` × the SVG's size (2 gives crisp images in a README). */

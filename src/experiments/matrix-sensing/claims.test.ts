@@ -104,6 +104,20 @@ describe("matrix-sensing claims fail when their evidence says otherwise (seed 0)
     expect(claimOn(record, edited, "asymmetric-linear-alpha").holds).toBe(false);
   });
 
+  it("symmetric-overparam-sublinear fails when XXᵀ with k > r decays like 1/t², faster than Thm 1.1 allows", () => {
+    const edited = editCurve(record.result, "sym-over", (c) => ({ ...c, relError: 1 / (1 + c.iter) ** 2 }));
+    expect(claimOn(record, edited, "symmetric-overparam-sublinear").holds).toBe(false);
+  });
+
+  it("asymmetric-linear-alpha fails when the rate grows like α rather than α²", () => {
+    // Scaling log(error) by α_min/α divides each rate by α/α_min: rate ∝ α^p becomes ∝ α^(p−1).
+    const lo = Math.min(...p.alphas);
+    let edited = record.result;
+    for (const a of p.alphas) edited = editCurve(edited, `asym-a${a}`, (c) => ({ ...c, relError: c.relError ** (lo / a) }));
+    const c = claimOn(record, edited, "asymmetric-linear-alpha");
+    expect(c.holds, c.evidence).toBe(false);
+  });
+
   it("one-step-alpha-independent fails when the largest α's one-step run is 3× slower", () => {
     const hi = Math.max(...p.alphas);
     const edited = editCurve(record.result, `onestep-a${hi}`, (c) => ({ ...c, relError: c.relError ** (1 / 3) }));
@@ -113,6 +127,12 @@ describe("matrix-sensing claims fail when their evidence says otherwise (seed 0)
   it("one-step-recovers-exact-rate fails when every one-step run is 3× slower", () => {
     let edited = record.result;
     for (const a of p.alphas) edited = editCurve(edited, `onestep-a${a}`, (c) => ({ ...c, relError: c.relError ** (1 / 3) }));
+    expect(claimOn(record, edited, "one-step-recovers-exact-rate").holds).toBe(false);
+  });
+
+  it("one-step-recovers-exact-rate fails when every one-step run is 4× faster than k = r", () => {
+    let edited = record.result;
+    for (const a of p.alphas) edited = editCurve(edited, `onestep-a${a}`, (c) => ({ ...c, relError: c.relError ** 4 }));
     expect(claimOn(record, edited, "one-step-recovers-exact-rate").holds).toBe(false);
   });
 });

@@ -56,6 +56,6 @@ export const constraints: Constraint<MatrixSensingParams>[] = [
  */
 export const presets: Record<string, Partial<MatrixSensingParams>> = {
   paper: { n: 50, r: 3, kappa: 1.5, m: 1000, k: 5, eta: 0.15, T: 2500, alphaSym: 0.05, alphas: [0.02, 0.04, 0.08], tau: 1e-2 },
-  quick: { n: 16, r: 2, kappa: 1.5, m: 200, k: 3, eta: 0.1, T: 3000, alphaSym: 0.05, alphas: [0.05, 0.1, 0.2], tau: 1e-2 },
+  quick: { n: 16, r: 2, kappa: 1.5, m: 200, k: 3, eta: 0.15, T: 6000, alphaSym: 0.05, alphas: [0.03, 0.06, 0.12], tau: 1e-2 },
   reference: {},
 };
