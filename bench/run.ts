@@ -11,6 +11,7 @@ import { benchAttentionRank } from "./attentionRank.js";
 import { benchIntrinsicDimension } from "./intrinsicDimension.js";
 import { benchLoraSpectra } from "./loraSpectra.js";
 import { benchRobustRecovery } from "./robustRecovery.js";
+import { benchMatrixCompletion } from "./matrixCompletion.js";
 import type { BenchRow } from "./row.js";
 
 function print(rows: BenchRow[]): void {
@@ -23,5 +24,5 @@ function print(rows: BenchRow[]): void {
   }
 }
 
-const rows: BenchRow[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent()), ...(await benchAttentionRank()), ...(await benchIntrinsicDimension()), ...(await benchLoraSpectra()), ...(await benchRobustRecovery())];
+const rows: BenchRow[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent()), ...(await benchAttentionRank()), ...(await benchIntrinsicDimension()), ...(await benchLoraSpectra()), ...(await benchRobustRecovery()), ...(await benchMatrixCompletion())];
 print(rows);

@@ -1,14 +1,15 @@
 /**
  * One run: the convergence of exact and approximate alternating minimisation on one (M, Ω) at
- * c; the success sweep over c (exact updates, fresh M and Ω per trial); the timed half-steps over
- * k and |Ω| for both solvers. Recorded into `curves`, `success` and `timing`.
+ * c, with how much of each least-squares step the approximate solver left undone; the success
+ * sweep over c (both solvers from the same spectral start, fresh M and Ω per trial); the timed
+ * half-steps over k and |Ω| for both solvers. Recorded into `curves`, `success` and `timing`.
  */
 import * as aq from "arquero";
 import type { RunContext } from "../types.js";
-import { altStep, groundTruth, halfStep, omegaSize, relError, sampleOmega, spectralInit, type Solver } from "./model.js";
+import { altStep, altStepMeasured, groundTruth, halfStep, omegaSize, relError, sampleOmega, spectralInit, type Solver } from "./model.js";
 import type { MatrixCompletionParams } from "./params.js";
 import {
-  contraction, curveOf, successByC,
+  contraction, curveOf, median, rateWindow, successByC,
   type CurveRow, type MatrixCompletionResult, type MatrixCompletionTables, type SuccessRow, type TimingRow,
 } from "./tables.js";
 
@@ -16,7 +17,7 @@ const SOLVERS: readonly Solver[] = ["exact", "approx"];
 
 export async function run(p: MatrixCompletionParams, ctx: RunContext): Promise<MatrixCompletionResult> {
   const timingPoints = p.timing ? (p.timingKs.length + p.timingCs.length) * SOLVERS.length : 0;
-  const total = 2 * p.T + p.successCs.length * p.trials + timingPoints;
+  const total = 2 * p.T + p.successCs.length * p.trials * SOLVERS.length + timingPoints;
   let done = 0;
   const tick = (label: string) => ctx.checkpoint(++done, total, label);
 
@@ -27,15 +28,15 @@ export async function run(p: MatrixCompletionParams, ctx: RunContext): Promise<M
   const curves: CurveRow[] = [];
   for (const solver of SOLVERS) {
     const X = start.X.slice(), Y = start.Y.slice();
-    curves.push({ solver, iter: 0, error: relError(truth, X, Y) });
+    curves.push({ solver, iter: 0, error: relError(truth, X, Y), solveError: 0 });
     for (let t = 1; t <= p.T; t++) {
-      altStep(truth, obs, X, Y, solver, p.cgIters);
-      curves.push({ solver, iter: t, error: relError(truth, X, Y) });
+      const solveError = altStepMeasured(truth, obs, X, Y, solver, p.cgIters);
+      curves.push({ solver, iter: t, error: relError(truth, X, Y), solveError });
       await tick(`${solver} alternating steps`);
     }
   }
 
-  // Success probability against c (exact updates).
+  // Success probability against c: both solvers on the same (M, Ω) from the same start.
   const success: SuccessRow[] = [];
   for (const c of p.successCs) {
     for (let trial = 0; trial < p.trials; trial++) {
@@ -43,11 +44,14 @@ export async function run(p: MatrixCompletionParams, ctx: RunContext): Promise<M
       const t = groundTruth(p.m, p.n, p.k, p.kappa, r.fork("truth"));
       const omega = omegaSize(c, p.m, p.n, p.k);
       const o = sampleOmega(p.m, p.n, omega, r.fork("omega"), (i, j) => t.M[i * p.n + j]);
-      const { X, Y } = spectralInit(t, o);
-      for (let s = 0; s < p.T; s++) altStep(t, o, X, Y, "exact", p.cgIters);
-      const finalError = relError(t, X, Y);
-      success.push({ c, trial, omega, finalError, success: finalError <= p.successTol ? 1 : 0 });
-      await tick("success sweep");
+      const init = spectralInit(t, o);
+      for (const solver of SOLVERS) {
+        const X = init.X.slice(), Y = init.Y.slice();
+        for (let s = 0; s < p.T; s++) altStep(t, o, X, Y, solver, p.cgIters);
+        const finalError = relError(t, X, Y);
+        success.push({ solver, c, trial, omega, finalError, success: finalError <= p.successTol ? 1 : 0 });
+        await tick(`success sweep (${solver})`);
+      }
     }
   }
 
@@ -87,7 +91,7 @@ function timingTable(rows: TimingRow[]) {
   return aq.table({ sweep: [], solver: [], k: [], c: [], omega: [], rep: [], seconds: [] });
 }
 
-/** Headline numbers (deterministic for a seed: no timings): final errors, contractions, success fractions. */
+/** Headline numbers (deterministic for a seed: no timings): final errors, contractions, inexactness, success fractions. */
 export function metricsOf(curves: readonly CurveRow[], success: readonly SuccessRow[], p: MatrixCompletionParams): Record<string, number> {
   const metrics: Record<string, number> = {};
   const put = (key: string, x: number | undefined) => {
@@ -97,10 +101,12 @@ export function metricsOf(curves: readonly CurveRow[], success: readonly Success
     const c = curveOf(curves, solver);
     put(`${solver}.finalError`, c[c.length - 1]?.error);
     put(`${solver}.contraction`, contraction(c).factor);
+    if (solver === "approx") put("approx.solveError", median(rateWindow(c).map((r) => r.solveError)));
+    const by = successByC(success, solver);
+    put(`${solver}.successAtClaim`, by.find((s) => s.c === p.cClaim)?.fraction);
+    put(`${solver}.successAtSmallestC`, by[0]?.fraction);
   }
   put("omega.convergence", omegaSize(p.c, p.m, p.n, p.k));
-  const by = successByC(success);
-  put("success.atClaim", by.find((s) => s.c === p.cClaim)?.fraction);
-  put("success.atSmallestC", by[0]?.fraction);
+  put("omega.atClaim", omegaSize(p.cClaim, p.m, p.n, p.k));
   return metrics;
 }

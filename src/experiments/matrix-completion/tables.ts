@@ -13,10 +13,13 @@ export interface CurveRow {
   iter: number;
   /** ‖X_tY_tᵀ − M‖_F / ‖M‖_F over all entries. */
   error: number;
+  /** The part of step t's exact least-squares step the solver left undone (0 for exact updates and at t = 0; see altStepMeasured). */
+  solveError: number;
 }
 
-/** `success`: one row per (c, trial) of the exact-update sweep. */
+/** `success`: one row per (solver, c, trial) of the sweep; both solvers see the same (M, Ω) and start. */
 export interface SuccessRow {
+  solver: Solver;
   c: number;
   trial: number;
   omega: number;
@@ -62,20 +65,24 @@ export function fitLine(x: readonly number[], y: readonly number[]): { slope: nu
   return { slope, intercept: my - slope * mx };
 }
 
-/** The per-step contraction factor exp(slope of ln error on step), fitted over steps ≥ 1 with error above round-off. */
+/** The steps a rate is fitted on: t ≥ 1 with error still above round-off. */
+export const rateWindow = (rows: readonly CurveRow[]): CurveRow[] => rows.filter((r) => r.iter >= 1 && r.error > ROUNDOFF);
+
+/** The per-step contraction factor exp(slope of ln error on step), fitted over the rate window. */
 export function contraction(rows: readonly CurveRow[]): { factor: number; points: number } {
-  const pts = rows.filter((r) => r.iter >= 1 && r.error > ROUNDOFF);
+  const pts = rateWindow(rows);
   const { slope } = fitLine(pts.map((r) => r.iter), pts.map((r) => Math.log(r.error)));
   return { factor: Math.exp(slope), points: pts.length };
 }
 
 export const curveOf = (curves: readonly CurveRow[], solver: Solver) => curves.filter((r) => r.solver === solver).sort((a, b) => a.iter - b.iter);
 
-/** Fraction of trials that succeeded at each c, ascending in c. */
-export function successByC(rows: readonly SuccessRow[]): { c: number; fraction: number; trials: number; omega: number }[] {
-  const cs = [...new Set(rows.map((r) => r.c))].sort((a, b) => a - b);
+/** Fraction of one solver's trials that succeeded at each c, ascending in c. */
+export function successByC(rows: readonly SuccessRow[], solver: Solver): { c: number; fraction: number; trials: number; omega: number }[] {
+  const mine = rows.filter((r) => r.solver === solver);
+  const cs = [...new Set(mine.map((r) => r.c))].sort((a, b) => a - b);
   return cs.map((c) => {
-    const at = rows.filter((r) => r.c === c);
+    const at = mine.filter((r) => r.c === c);
     return { c, fraction: at.reduce((s, r) => s + r.success, 0) / at.length, trials: at.length, omega: at[0].omega };
   });
 }

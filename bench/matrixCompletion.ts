@@ -1,0 +1,60 @@
+/**
+ * matrix-completion `paper` preset, the convergence runs: sampling Ω, the spectral start and T
+ * alternating steps with exact and with approximate (CGLS) row updates, in our float64 loops
+ * against numpy doing the same work (bench/matrix_completion_numpy.py: same sizes, start, solvers
+ * and steps, every row at once through einsum, reduceat and a batched solve), in the same run.
+ * numpy runs single-threaded (OPENBLAS/OMP/MKL_NUM_THREADS=1) because our loops are: the ratio then
+ * compares code, not core counts. Ours is timed on a second run (the first warms the JIT up). Run directly: `npx tsx bench/matrixCompletion.ts [preset]`.
+ */
+import { pathToFileURL } from "node:url";
+import { rng } from "../src/compute/rng.js";
+import { resolveParams } from "../src/experiments/schema.js";
+import { matrixCompletion } from "../src/experiments/matrix-completion/index.js";
+import { altStep, groundTruth, omegaSize, relError, sampleOmega, spectralInit } from "../src/experiments/matrix-completion/model.js";
+import type { MatrixCompletionParams } from "../src/experiments/matrix-completion/params.js";
+import { runPythonJson } from "./python.js";
+import type { BenchRow } from "./row.js";
+
+interface NumpyResult { ms: number; cpuMs: number; omega: number; finalErrors: { exact: number; approx: number } }
+
+/** Our wall and CPU ms for the work the numpy script does, and the final errors (to check both did it). */
+function timeOurs(p: MatrixCompletionParams, seed: number): { ms: number; cpuMs: number; finalErrors: { exact: number; approx: number } } {
+  const g = rng(seed);
+  const truth = groundTruth(p.m, p.n, p.k, p.kappa, g.fork("truth"));
+  const start = performance.now(), cpu = process.cpuUsage();
+  const obs = sampleOmega(p.m, p.n, omegaSize(p.c, p.m, p.n, p.k), g.fork("omega"), (i, j) => truth.M[i * p.n + j]);
+  const init = spectralInit(truth, obs);
+  const finalErrors = { exact: NaN, approx: NaN };
+  for (const solver of ["exact", "approx"] as const) {
+    const X = init.X.slice(), Y = init.Y.slice();
+    for (let t = 0; t < p.T; t++) altStep(truth, obs, X, Y, solver, p.cgIters);
+    finalErrors[solver] = relError(truth, X, Y);
+  }
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, finalErrors };
+}
+
+export async function benchMatrixCompletion(preset = "paper"): Promise<BenchRow[]> {
+  const p = resolveParams<MatrixCompletionParams>(matrixCompletion.name, matrixCompletion.params, matrixCompletion.presets[preset]);
+  const seed = 0;
+  timeOurs(p, seed + 1); // warm-up: the first SVD and loops run before the JIT has compiled them; numpy has nothing to warm
+  const ours = timeOurs(p, seed);
+  const omega = omegaSize(p.c, p.m, p.n, p.k);
+  const name = `matrix-completion ${preset} (2×${p.T} AltMin steps, ${p.m}×${p.n}, k=${p.k}, |Ω|=${omega})`;
+  const numpy = runPythonJson<NumpyResult>("matrix-completion bench", "matrix_completion_numpy.py", {
+    m: p.m, n: p.n, k: p.k, kappa: p.kappa, c: p.c, T: p.T, cgIters: p.cgIters, seed,
+  });
+  if (numpy && numpy.omega !== omega) throw new Error(`matrix-completion bench: numpy sampled |Ω|=${numpy.omega}, ours ${omega}`);
+  // Both must have converged, or they did not do the same work (the preset's runs reach round-off).
+  for (const [who, errors] of [["ours", ours.finalErrors], ["numpy", numpy?.finalErrors]] as const) {
+    if (errors && !(errors.exact < 1e-6 && errors.approx < 1e-6)) throw new Error(`matrix-completion bench: ${who} did not converge (final errors ${JSON.stringify(errors)})`);
+  }
+  if (!numpy) return [{ name, oursMs: ours.ms, oursCpuMs: ours.cpuMs }];
+  return [{ name, oursMs: ours.ms, numpyMs: numpy.ms, ratio: ours.ms / numpy.ms, oursCpuMs: ours.cpuMs, numpyCpuMs: numpy.cpuMs }];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const preset = process.argv[2] ?? "paper";
+  process.stdout.write(JSON.stringify(await benchMatrixCompletion(preset), null, 2) + "\n");
+}
