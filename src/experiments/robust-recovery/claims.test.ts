@@ -1,8 +1,9 @@
 /**
  * The quick preset (15×15 of rank 2, m = 800, r′ = 8) through the real runner at seeds 0–2,
- * checked against every claim it makes; then, for every claim, the same run with its evidence
- * edited to contradict it, where the claim must fail; then the cross-field checks, which refuse a
- * plan before anything runs.
+ * checked against every claim it makes; the same preset with dense noise, where SubGM must stop at
+ * the noise level, and from a large initialisation, where over-parameterisation must stall it; then,
+ * for every claim, the seed-0 run with its evidence edited to contradict it, where the claim must
+ * fail; then the cross-field checks, which refuse a plan before anything runs.
  */
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
@@ -13,7 +14,8 @@ import type { RunRecord } from "../../report/record.js";
 import { resolvePlan } from "../../run/plan.js";
 import type { Result } from "../types.js";
 import type { RobustRecoveryParams } from "./params.js";
-import { rowsOf, type CurveRow, type FinalRow } from "./tables.js";
+import { strideFor, variantsFor } from "./run.js";
+import { finalOf, noiseLevel, rowsOf, type CurveRow, type FinalRow } from "./tables.js";
 
 const LONG = 300_000; // a quick run takes ~1 s of CPU, several times that on a shared machine
 
@@ -35,8 +37,9 @@ for (const seed of [0, 1, 2]) {
       expect(record.claims.filter((c) => !c.holds).map((c) => `${c.id}: ${c.evidence}`)).toEqual([]);
     });
 
-    it("reports only finite metrics, one final row per variant, and draws every figure", () => {
+    it("reports only finite metrics, in the metric-key style, one final row per variant, and draws every figure", () => {
       expectFiniteMetrics(record.metrics);
+      for (const key of Object.keys(record.metrics)) expect(key).toMatch(/^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)+$/);
       for (const key of ["l1.finalError", "l2.finalError", "l1Exact.finalError", "l1Exact.rate", "l1Over.rate", "rate.predicted", "alpha.errorRatio", "l1.largestRecoveredP"]) {
         expect(record.metrics[key], key).toBeDefined();
       }
@@ -47,6 +50,52 @@ for (const seed of [0, 1, 2]) {
     });
   });
 }
+
+describe("robust-recovery tables (seed 0)", () => {
+  it("holds one curve row per variant and recorded iteration, and one final row per variant", async () => {
+    const record = await quickRun("robust-recovery", 0);
+    const p = record.params as unknown as RobustRecoveryParams;
+    const { curves, final } = record.result.tables;
+    expect(curves.columnNames()).toEqual(["variant", "method", "p", "alpha", "rPrime", "iter", "error", "loss"]);
+    const stride = strideFor(p.T);
+    const records = Math.floor(p.T / stride) + 1 + (p.T % stride === 0 ? 0 : 1); // t = 0, stride, …, and T
+    expect(curves.numRows()).toBe(variantsFor(p).length * records);
+    expect(final.numRows()).toBe(variantsFor(p).length);
+  }, LONG);
+});
+
+describe("robust-recovery with dense noise σ = 0.05 (quick, seed 0): SubGM recovers to the noise level, not below it", () => {
+  let record: RunRecord;
+  let p: RobustRecoveryParams;
+  beforeAll(async () => {
+    record = await quickRun("robust-recovery", 0, { sigma: 0.05 });
+    p = record.params as unknown as RobustRecoveryParams;
+  }, LONG);
+
+  it("still recovers where ℓ2 GD does not, within 3× the noise level", () => {
+    const claim = record.claims.find((c) => c.id === "l1-recovers-l2-does-not")!;
+    expect(claim.holds, claim.evidence).toBe(true);
+  });
+
+  it("stops within [0.5, 3]× the noise level σ√(π/2·dof/m) without outliers: the noise, not the solver, sets the error", () => {
+    const err = finalOf(record.result.tables.final, "l1", 0, p.alpha, p.rPrime)!.finalError;
+    const level = noiseLevel(0, p);
+    expect(err).toBeGreaterThan(0.5 * level);
+    expect(err).toBeLessThan(3 * level);
+  });
+});
+
+describe("robust-recovery from a large initialisation α = 0.3 (quick, seed 0): the contrast the abstract draws", () => {
+  it("overparam-small-init-recovers fails: the over-parameterised run stalls while the exact one still converges linearly", async () => {
+    const record = await quickRun("robust-recovery", 0, { alpha: 0.3 });
+    const p = record.params as unknown as RobustRecoveryParams;
+    const claim = record.claims.find((c) => c.id === "overparam-small-init-recovers")!;
+    expect(claim.holds, claim.evidence).toBe(false);
+    const final = record.result.tables.final;
+    expect(finalOf(final, "l1", p.pMain, p.alpha, p.r)!.finalError).toBeLessThan(1e-6);
+    expect(finalOf(final, "l1", p.pMain, p.alpha, p.rPrime)!.finalError).toBeGreaterThan(1e-4);
+  }, LONG);
+});
 
 describe("robust-recovery claims fail when their evidence says otherwise (seed 0)", () => {
   let record: RunRecord;

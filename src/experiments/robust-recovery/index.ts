@@ -1,7 +1,7 @@
 /**
  * robust-recovery: the sub-gradient method on the ℓ1 loss recovers a low-rank matrix from
  * outlier-corrupted measurements, with small initialisation and over-parameterisation
- * (Ma & Fattahi, JMLR 2023).
+ * (Ma & Fattahi, JMLR 24(96), 2023; arXiv:2202.08788).
  */
 import type { Experiment } from "../types.js";
 import { claims } from "./claims.js";
@@ -25,7 +25,7 @@ export const robustRecovery: Experiment<RobustRecoveryParams, RobustRecoveryTabl
       authors: "Jianhao Ma, Salar Fattahi",
       year: 2023,
       arxiv: "2202.08788",
-      reproduces: "the abstract's claims (recovery under outliers, small initialisation vs over-parameterisation, linear convergence); the theorem and figure numbers could not be read (see README)",
+      reproduces: "the abstract's claims (recovery under outliers where ℓ2 fails, small initialisation against over-parameterisation, linear convergence); JMLR 24(96), 2023. The body (theorems, constants, figures) could not be read, so no theorem or figure number is cited (see README)",
     },
   ],
   params,

@@ -3,7 +3,9 @@
  * operator: every iteration is one forward product 𝒜(U_vU_vᵀ) and one adjoint product
  * Σ_i w_{v,i} A_i for all variants at once (operator.ts), then an n×n·r′ update per variant.
  *
- * Step sizes, in our reading of the paper (see README, "Deviations"):
+ * Step sizes, in our reading of the paper (see README, "What runs": a geometrically decaying
+ * schedule as the method is summarised, not checked against its text; the normalisation by
+ * ‖Q_t‖₂ is our reading and the constants are ours):
  *   ℓ1 SubGM:  U_{t+1} = U_t − (η₀ρᵗ / ‖Q_t‖₂) Q_t U_t,  Q_t = sym((1/m) Σ_i sign(r_i) A_i),
  *              so D_t = 2Q_tU_t ∈ ∂f(U_t) and the step is scale-free: it moves U by a fraction
  *              η₀ρᵗ of itself whatever the size of the sub-gradient.

@@ -63,9 +63,19 @@ export const FAILURE_FACTOR = 10;
  * m_in = (1−p)m inliers (√(π/2): the ℓ1 estimator's efficiency against Gaussian noise).
  */
 export function toleranceAt(p: number, q: Pick<RobustRecoveryParams, "n" | "r" | "m" | "sigma">): number {
+  return Math.max(RECOVERY_TOL, 3 * noiseLevel(p, q));
+}
+
+/**
+ * The relative error dense noise alone leaves at outlier fraction p: σ·√(π/2 · dof / m_in), the
+ * asymptotic error of a least-absolute-deviations fit of dof = nr − r(r−1)/2 parameters (PSD rank-r
+ * matrices) to m_in = (1−p)m Gaussian measurements with noise σ‖X*‖_F (E⟨A_i, Δ⟩² = ‖Δ‖_F²; √(π/2) is
+ * the ℓ1 fit's efficiency loss against Gaussian noise). Ours, not the paper's; 0 when σ = 0.
+ */
+export function noiseLevel(p: number, q: Pick<RobustRecoveryParams, "n" | "r" | "m" | "sigma">): number {
   const dof = q.n * q.r - (q.r * (q.r - 1)) / 2;
   const inliers = Math.max(1, Math.round((1 - p) * q.m));
-  return Math.max(RECOVERY_TOL, 3 * q.sigma * Math.sqrt((Math.PI / 2) * (dof / inliers)));
+  return q.sigma * Math.sqrt((Math.PI / 2) * (dof / inliers));
 }
 
 export interface Curve {
