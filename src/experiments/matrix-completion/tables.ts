@@ -4,6 +4,7 @@
  * here reads tables and params only, so a cached result is judged and drawn as a fresh one.
  */
 import type { ColumnTable } from "arquero";
+import { lineFit } from "../lineFit.js";
 import type { Result, Tables } from "../types.js";
 import type { Solver } from "./model.js";
 
@@ -51,27 +52,13 @@ export const rowsOf = <R>(table: ColumnTable): R[] => table.objects() as R[];
 /** Errors at or below this are at the float64 floor (round-off accumulated over m·n entries and the solves): left out of rate fits. */
 export const ROUNDOFF = 1e-10;
 
-/** Least-squares slope and intercept of y on x. */
-export function fitLine(x: readonly number[], y: readonly number[]): { slope: number; intercept: number } {
-  const n = x.length;
-  if (n < 2) return { slope: NaN, intercept: NaN };
-  const mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-  }
-  const slope = sxy / sxx;
-  return { slope, intercept: my - slope * mx };
-}
-
 /** The steps a rate is fitted on: t ≥ 1 with error still above round-off. */
 export const rateWindow = (rows: readonly CurveRow[]): CurveRow[] => rows.filter((r) => r.iter >= 1 && r.error > ROUNDOFF);
 
 /** The per-step contraction factor exp(slope of ln error on step), fitted over the rate window. */
 export function contraction(rows: readonly CurveRow[]): { factor: number; points: number } {
   const pts = rateWindow(rows);
-  const { slope } = fitLine(pts.map((r) => r.iter), pts.map((r) => Math.log(r.error)));
+  const { slope } = lineFit(pts.map((r) => r.iter), pts.map((r) => Math.log(r.error)));
   return { factor: Math.exp(slope), points: pts.length };
 }
 
@@ -113,7 +100,7 @@ export function exponents(rows: readonly TimingRow[], solver: Solver): { k: numb
   const ks = medians(rows, "k", solver);
   const os = medians(rows, "omega", solver);
   return {
-    k: fitLine(ks.map((r) => Math.log(r.k)), ks.map((r) => Math.log(r.seconds / r.omega))).slope,
-    omega: fitLine(os.map((r) => Math.log(r.omega)), os.map((r) => Math.log(r.seconds))).slope,
+    k: lineFit(ks.map((r) => Math.log(r.k)), ks.map((r) => Math.log(r.seconds / r.omega))).slope,
+    omega: lineFit(os.map((r) => Math.log(r.omega)), os.map((r) => Math.log(r.seconds))).slope,
   };
 }

@@ -7,7 +7,8 @@
 import type { Claim } from "../types.js";
 import type { MatrixSensingParams } from "./params.js";
 import { fitsOf, variantsOf, type MatrixSensingResult, type Variant } from "./run.js";
-import { lineFit, type RateFit } from "./rates.js";
+import { lineFit } from "../lineFit.js";
+import type { RateFit } from "./rates.js";
 
 type Fit = RateFit & { finalError: number };
 

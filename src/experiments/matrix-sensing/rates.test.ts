@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fitRate, lineFit } from "./rates.js";
+import { lineFit } from "../lineFit.js";
+import { fitRate } from "./rates.js";
 
 const iters = Array.from({ length: 201 }, (_, i) => i * 10);
 

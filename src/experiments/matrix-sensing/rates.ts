@@ -4,38 +4,7 @@
  * ln‖X_t − M*‖ against ln t. Both are least-squares fits over a stated window, so every number
  * a claim uses can be recomputed from the curve table.
  */
-
-export interface LineFit {
-  slope: number;
-  intercept: number;
-  /** Coefficient of determination, 1 for a perfect line. */
-  r2: number;
-  /** Root mean square of the residuals, in the units of y (here: ln of the error). */
-  rms: number;
-}
-
-/** Ordinary least squares y ≈ slope·x + intercept. */
-export function lineFit(x: ArrayLike<number>, y: ArrayLike<number>): LineFit {
-  const n = x.length;
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxx = 0, sxy = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (x[i] - mx) ** 2;
-    sxy += (x[i] - mx) * (y[i] - my);
-    syy += (y[i] - my) ** 2;
-  }
-  const slope = sxx > 0 ? sxy / sxx : 0;
-  const intercept = my - slope * mx;
-  let rss = 0;
-  for (let i = 0; i < n; i++) rss += (y[i] - slope * x[i] - intercept) ** 2;
-  return { slope, intercept, r2: syy > 0 ? 1 - rss / syy : 1, rms: Math.sqrt(rss / Math.max(n, 1)) };
-}
+import { lineFit } from "../lineFit.js";
 
 /** Below this relative error float64 round-off starts to flatten the curve; fits stop here. */
 export const FLOOR = 1e-10;

@@ -4,10 +4,11 @@
  * Each is checked on this run's own tables with the tolerance stated in its text. A claim that
  * does not hold at our scale says so with its evidence.
  */
+import { lineFit } from "../lineFit.js";
 import type { Claim } from "../types.js";
 import type { RobustRecoveryParams } from "./params.js";
 import {
-  curveOf, FAILURE_FACTOR, noiseLevel, finalOf, fitRate, iterToReach, lineFit, RECOVERY_TOL, toleranceAt, WINDOW_END_FACTOR, WINDOW_START, ESCAPE_LEVEL,
+  curveOf, FAILURE_FACTOR, noiseLevel, finalOf, fitRate, iterToReach, RECOVERY_TOL, toleranceAt, WINDOW_END_FACTOR, WINDOW_START, ESCAPE_LEVEL,
   type RobustRecoveryResult,
 } from "./tables.js";
 

@@ -5,6 +5,7 @@
  * only, so a result read back from the sweep cache is judged and drawn as a fresh one.
  */
 import type { ColumnTable } from "arquero";
+import { lineFit } from "../lineFit.js";
 import type { Result, Tables } from "../types.js";
 import type { Method } from "./model.js";
 import type { RobustRecoveryParams } from "./params.js";
@@ -100,23 +101,6 @@ export function finalOf(final: ColumnTable, method: Method, p: number, alpha: nu
 export function iterToReach(c: Curve, level: number): number {
   const k = c.errors.findIndex((e) => e <= level);
   return k < 0 ? NaN : c.iters[k];
-}
-
-/** Ordinary least squares y ≈ slope·x + intercept, with R². */
-export function lineFit(x: readonly number[], y: readonly number[]): { slope: number; intercept: number; r2: number } {
-  const n = x.length;
-  const mx = x.reduce((s, v) => s + v, 0) / n, my = y.reduce((s, v) => s + v, 0) / n;
-  let sxx = 0, sxy = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (x[i] - mx) ** 2;
-    sxy += (x[i] - mx) * (y[i] - my);
-    syy += (y[i] - my) ** 2;
-  }
-  const slope = sxx > 0 ? sxy / sxx : 0;
-  const intercept = my - slope * mx;
-  let rss = 0;
-  for (let i = 0; i < n; i++) rss += (y[i] - slope * x[i] - intercept) ** 2;
-  return { slope, intercept, r2: syy > 0 ? 1 - rss / syy : 1 };
 }
 
 /**
