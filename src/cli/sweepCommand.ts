@@ -8,6 +8,7 @@
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { readFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { UsageError } from "../compute/usageError.js";
 import { getExperiment } from "../experiments/registry.js";
 import { checkSeed } from "../run/plan.js";
@@ -16,7 +17,8 @@ import { parseGridArgs, expandGrid, type GridPoint } from "../sweep/grid.js";
 import { mergeCached } from "../sweep/merge.js";
 import { errorPath, planOf, runPointTask, taskOf, writeError, type PointTask } from "../sweep/point.js";
 import { runPool } from "../sweep/pool.js";
-import { checkSlurm, submitArray, waitForArray } from "../sweep/slurm/executor.js";
+import { checkSlurm, inFlight, submitArray, waitForArray } from "../sweep/slurm/executor.js";
+import { planKey, pointHash } from "../run/cache.js";
 import { parse, parseSets } from "./args.js";
 import { checkOutDir, makeOutDir, writeAtomic } from "./outputs.js";
 
@@ -76,12 +78,31 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const start = performance.now();
   const log = (s: string) => process.stderr.write(`sweep ${name}: ${s}\n`);
   const before = await mergeCached(points, tasks, values.table);
-  const todo = values.force ? tasks.map((_, i) => i) : before.missing;
-  log(`${points.length} points, ${points.length - todo.length} cached, ${todo.length} to run${values["merge-only"] ? " (--merge-only: none run)" : slurm ? " as a Slurm job array" : ` in ${Math.min(jobs, Math.max(todo.length, 1))} worker process(es)`}`);
+  let todo = values.force ? tasks.map((_, i) => i) : before.missing;
+  // Points that an earlier submission still has pending or running are not queued again (and --wait waits for them too).
+  const earlierJobs = new Set<string>();
+  let queued = 0;
+  if (slurm && !values["merge-only"] && !values.force && todo.length > 0) {
+    const live = new Map<string, string>();
+    for (const { jobId, task } of inFlight(cacheDir, name)) {
+      try {
+        live.set(pointHash(planKey(planOf(task))), jobId);
+      } catch {
+        // a task of another version of the experiment: not one of these points
+      }
+    }
+    todo = todo.filter((i) => {
+      const job = live.get(pointHash(planKey(planOf(tasks[i]))));
+      if (job !== undefined) earlierJobs.add(job);
+      return job === undefined;
+    });
+    queued = before.missing.length - todo.length;
+  }
+  log(`${points.length} points, ${points.length - todo.length - queued} cached, ${queued ? `${queued} pending or running in job ${[...earlierJobs].join(", ")}, ` : ""}${todo.length} to run${values["merge-only"] ? " (--merge-only: none run)" : todo.length === 0 ? "" : slurm ? " as a Slurm job array" : ` in ${Math.min(jobs, todo.length)} worker process(es)`}`);
   let computed = 0;
   let jobId: string | undefined;
   const failedNow = new Map<number, string>();
-  if (!values["merge-only"] && todo.length > 0) {
+  if (!values["merge-only"] && (todo.length > 0 || earlierJobs.size > 0)) {
     if (!slurm) {
       let done = 0;
       await runPool(todo.map((i) => tasks[i]), {
@@ -95,21 +116,24 @@ export async function sweepCommand(argv: string[]): Promise<number> {
         },
       });
     } else {
-      const sub = submitArray(todo.map((i) => tasks[i]), name, cacheDir, slurmOptions);
-      jobId = sub.jobId;
-      log(`submitted job array ${jobId} (${todo.length} tasks); script ${sub.script}, logs task-<i>.log beside it`);
+      // A point submitted again starts with no error: the one kept from an earlier try would count it failed while it runs.
+      for (const i of todo) await rm(errorPath(cacheDir, planOf(tasks[i])), { force: true });
+      const sub = todo.length > 0 ? submitArray(todo.map((i) => tasks[i]), name, cacheDir, slurmOptions) : undefined;
+      jobId = sub?.jobId;
+      if (sub) log(`submitted job array ${jobId} (${todo.length} tasks); script ${sub.script}, logs task-<i>.log beside it`);
+      const jobIds = [...(jobId ? [jobId] : []), ...earlierJobs];
       if (values.wait) {
         let last = "";
-        await waitForArray(jobId, async () => {
+        await waitForArray(jobIds, async () => {
           const m = await mergeCached(points, tasks, undefined);
-          const line = `job ${jobId}: ${m.cached.length}/${points.length} points done, ${m.failed.length} failed`;
+          const line = `job ${jobIds.join(", ")}: ${m.cached.length}/${points.length} points done, ${m.failed.length} failed`;
           if (line !== last) log(line);
           last = line;
         });
         // A task killed before it could say why (node failure, SIGKILL) leaves neither a point nor an error: say so.
-        for (const i of todo) {
+        for (const i of sub ? todo : []) {
           const m = await mergeCached([points[i]], [tasks[i]]);
-          if (m.missing.length && !m.failed.length) await writeError(errorPath(cacheDir, planOf(tasks[i])), `job ${jobId} ended without a result for this point (killed, time limit or node failure); see ${join(sub.dir, "task-<index>.log")}`);
+          if (m.missing.length && !m.failed.length) await writeError(errorPath(cacheDir, planOf(tasks[i])), `job ${jobId} ended without a result for this point (cancelled before it ran, killed, time limit or node failure); see ${join(sub!.dir, `task-${todo.indexOf(i)}.log`)}`);
         }
       }
     }
@@ -132,6 +156,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     }
   }
   const pending = slurm && !values.wait && !values["merge-only"] ? after.missing.length - after.failed.length : 0;
+  const pendingJobs = [...(jobId ? [jobId] : []), ...earlierJobs].join(", ");
   const summary = {
     experiment: name,
     points: points.length,
@@ -147,7 +172,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     failures: failed,
   };
   for (const f of failed) log(`failed ${label(f.point)}: ${f.error} (${f.file})`);
-  log(`${summary.computed} computed, ${summary.cached} cached, ${summary.failed} failed${pending ? `, ${pending} pending in job ${jobId}` : ""}${files[0] ? `; table ${resolve(files[0])}` : ""} · ${(summary.elapsedMs / 1000).toFixed(1)} s`);
+  log(`${summary.computed} computed, ${summary.cached} cached, ${summary.failed} failed${pending ? `, ${pending} pending in job ${pendingJobs}` : ""}${files[0] ? `; table ${resolve(files[0])}` : ""} · ${(summary.elapsedMs / 1000).toFixed(1)} s`);
   if (values.json) process.stdout.write(JSON.stringify(summary) + "\n");
   return failed.length > 0 && !pending ? 1 : 0;
 }
@@ -168,12 +193,22 @@ export async function sweepPointCommand(argv: string[]): Promise<number> {
   if (!Number.isInteger(index) || !task) throw new UsageError(`sweep-point: --index ${values.index ?? process.env.SLURM_ARRAY_TASK_ID} is not allowed; allowed: 0..${tasks.length - 1}`);
   const file = errorPath(task.cacheDir, planOf(task));
   const controller = new AbortController();
-  // scancel and the time limit send SIGTERM first: keep why, then end; the point's cache file is never half-written.
+  let finished = false;
+  let cancelled = false;
+  // scancel and the time limit send SIGTERM first (SIGKILL follows after KillWait). The abort's reason
+  // says why, and the aborted run records it as the point's error (one writer, so the reason is not
+  // overwritten by a bare "cancelled"); only a run that does not reach a checkpoint within 2 s gets it
+  // written from here before the process ends. The point's cache file is never half-written.
   process.once("SIGTERM", () => {
-    void writeError(file, `${new Date().toISOString()} task ${index} (job ${process.env.SLURM_ARRAY_JOB_ID ?? "?"}) was cancelled (SIGTERM: scancel, time limit or preemption)`).finally(() => process.exit(143));
-    controller.abort(new Error("cancelled"));
+    cancelled = true;
+    const why = `task ${index} (job ${process.env.SLURM_ARRAY_JOB_ID ?? "?"}) was cancelled (SIGTERM: scancel, time limit or preemption)`;
+    controller.abort(new Error(why));
+    setTimeout(() => {
+      if (!finished) void writeError(file, `${new Date().toISOString()} ${why}`).finally(() => process.exit(143));
+    }, 2000).unref();
   });
   const outcome = await runPointTask(task, controller.signal);
-  process.stderr.write(`sweep-point: ${outcome.ok ? `done in ${(outcome.durationMs / 1000).toFixed(1)} s${outcome.cached ? " (cached)" : ""}` : `failed: ${outcome.error}`}\n`);
-  return outcome.ok ? 0 : 1;
+  finished = true;
+  process.stderr.write(`sweep-point: ${outcome.ok ? `done ${new Date().toISOString()} in ${(outcome.durationMs / 1000).toFixed(1)} s${outcome.cached ? " (cached)" : ""}` : `failed: ${outcome.error}`}\n`);
+  return outcome.ok ? 0 : cancelled ? 143 : 1;
 }

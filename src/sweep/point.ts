@@ -35,9 +35,14 @@ export function errorPath(cacheDir: string, plan: Plan): string {
   return pointPath(cacheDir, planKey(plan)).replace(/\.json$/, ".error.txt");
 }
 
+let tmpCount = 0;
+
 export async function writeError(path: string, text: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  // One temporary name per write, not per process: a cancelled task can write its error twice at
+  // once (the SIGTERM handler and the aborted run), and two writers of one temporary file can
+  // interleave their bytes or make the second rename fail.
+  const tmp = `${path}.${process.pid}-${++tmpCount}.tmp`;
   await writeFile(tmp, text.endsWith("\n") ? text : text + "\n");
   await rename(tmp, path);
 }

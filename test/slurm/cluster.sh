@@ -59,8 +59,27 @@ CONF
   echo "export SLURM_CONF=$SLURM_CONF"
   ;;
 stop)
+  # Cancel this cluster's jobs first: slurmd does not take its job steps (slurmstepd and the task
+  # processes under it) with it when it ends, so a run stopped mid-job would leave them running.
+  if [ -f "$dir/slurmctld.pid" ] && kill -0 "$(cat "$dir/slurmctld.pid")" 2>/dev/null; then
+    SLURM_CONF="$dir/slurm.conf" scancel --partition=debug 2>/dev/null || true
+    i=0
+    while [ $i -lt 40 ] && [ -n "$(SLURM_CONF="$dir/slurm.conf" squeue -h -t RUNNING,COMPLETING -o %i 2>/dev/null)" ]; do
+      i=$((i + 1)); sleep 0.25
+    done
+  fi
+  pids=""
   for f in "$dir/slurmd.pid" "$dir/slurmctld.pid" "$dir/munge/munged.pid"; do
-    if [ -f "$f" ]; then kill "$(cat "$f")" 2>/dev/null || true; fi
+    if [ -f "$f" ]; then
+      pid=$(cat "$f")
+      if kill "$pid" 2>/dev/null; then pids="$pids $pid"; fi
+    fi
+  done
+  # Wait until the daemons have gone (they still write their logs and state while stopping), so
+  # that the caller can remove the folder; at most 10 s each.
+  for pid in $pids; do
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 40 ]; do i=$((i + 1)); sleep 0.25; done
   done
   ;;
 esac

@@ -9,7 +9,7 @@
  * same three steps (write tasks, submit, poll); none is built.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, statfsSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../../compute/usageError.js";
@@ -95,20 +95,67 @@ export function submitArray(tasks: PointTask[], experiment: string, cacheDir: st
     throw new UsageError(`sbatch refused the job array (${stderr}); check --partition, --time and --sbatch-arg`);
   }
   const jobId = out.trim().split(";")[0];
+  writeFileSync(join(dir, "job.id"), jobId + "\n");
   return { jobId, dir, tasksFile, script };
 }
 
-/** Array tasks of a job still known to squeue (pending or running). */
-export function liveTasks(jobId: string): number {
-  const r = spawnSync("squeue", ["-h", "-r", "-j", jobId, "-o", "%i %T"], { encoding: "utf8" });
-  if (r.status !== 0) return 0; // squeue forgets a job soon after it ends, and then says "Invalid job id".
-  return r.stdout.split("\n").filter((l) => l.trim() !== "").length;
+/**
+ * The tasks of earlier submissions of this experiment (folders under `<cache>/<experiment>/slurm/`
+ * with a `job.id`) that squeue still lists as pending or running, so that submitting the same sweep
+ * again while an array is under way does not queue its points a second time. One squeue call, by
+ * the arrays' job name; when squeue gives no answer, nothing is taken to be in flight.
+ */
+export function inFlight(cacheDir: string, experiment: string): Array<{ jobId: string; task: PointTask }> {
+  const root = join(cacheDir, experiment, "slurm");
+  const byJob = new Map<string, string>();
+  try {
+    for (const d of readdirSync(root)) {
+      try {
+        byJob.set(readFileSync(join(root, d, "job.id"), "utf8").trim(), join(root, d, "tasks.json"));
+      } catch {
+        // a folder whose sbatch failed has no job.id
+      }
+    }
+  } catch {
+    return [];
+  }
+  if (byJob.size === 0) return [];
+  const r = spawnSync("squeue", ["-h", "-r", "-n", `lowrank-${experiment}`, "-o", "%F %K"], { encoding: "utf8" });
+  if (r.status !== 0) return [];
+  const out: Array<{ jobId: string; task: PointTask }> = [];
+  const read = new Map<string, PointTask[]>();
+  for (const line of r.stdout.split("\n")) {
+    const [jobId, index] = line.trim().split(/\s+/);
+    const file = byJob.get(jobId);
+    if (!file) continue;
+    if (!read.has(file)) {
+      try {
+        read.set(file, JSON.parse(readFileSync(file, "utf8")) as PointTask[]);
+      } catch {
+        read.set(file, []);
+      }
+    }
+    const task = read.get(file)![Number(index)];
+    if (task) out.push({ jobId, task });
+  }
+  return out;
 }
 
-export async function waitForArray(jobId: string, onPoll: () => Promise<void>, intervalMs = 1000): Promise<void> {
+/** Array tasks of a job still known to squeue (pending or running); undefined when squeue gave no answer. */
+export function liveTasks(jobId: string): number | undefined {
+  const r = spawnSync("squeue", ["-h", "-r", "-j", jobId, "-o", "%i %T"], { encoding: "utf8" });
+  if (r.status === 0) return r.stdout.split("\n").filter((l) => l.trim() !== "").length;
+  // squeue forgets a job soon after it ends, and then says "Invalid job id specified": nothing is live.
+  // Any other failure (slurmctld busy, restarting, a timeout) is no answer at all: reading it as "ended"
+  // would stop the wait early and record every pending point as failed.
+  return /invalid job id/i.test(r.stderr ?? "") ? 0 : undefined;
+}
+
+/** Polls until none of `jobIds` has a task pending or running. */
+export async function waitForArray(jobIds: string | string[], onPoll: () => Promise<void>, intervalMs = 1000): Promise<void> {
   for (;;) {
     await onPoll();
-    if (liveTasks(jobId) === 0) break;
+    if ([jobIds].flat().every((id) => liveTasks(id) === 0)) break;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   await onPoll();
