@@ -2,40 +2,44 @@
  * attention-rank heads (lab.attention, Float64) against PyTorch doing the same float64 work
  * (bench/attention_rank_torch.py), at N = 1024 … 4096 tokens with d = dv = 64: softmax attention
  * grows as N², linear attention and RALA as N. Each row names the growth from the smallest N.
- * Both sides run on one thread and are timed in CPU time (the machine may be shared); each time
- * is the best of a few repeats. Without torch the PyTorch column stays empty.
+ * PyTorch runs twice: as installed (all its threads, `ratio`) and on one thread
+ * (`ratioOneThread`, code against code while ours is single-threaded). Each time is the best of a
+ * few repeats, in wall time, with CPU time beside it (steadier on a shared machine). Without
+ * torch the PyTorch columns stay empty.
  * Run directly: `npx tsx bench/attentionRank.ts`.
  */
 import { pathToFileURL } from "node:url";
 import { rng } from "../src/compute/rng.js";
 import { attend, attentionKinds, gridFor, randomHeadWeights } from "../src/experiments/attention-rank/attention.js";
 import { randomTokens } from "../src/experiments/attention-rank/tokens.js";
-import { runPythonJson } from "./python.js";
-import type { BenchRow } from "./row.js";
+import { runReference, type ReferenceRuns } from "./python.js";
+import { benchRow, type BenchRow, type Timing } from "./row.js";
 
 const D = 64, d = 64, dv = 64;
 
-function torchTimes(Ns: number[], repeats: number): Record<string, number> | undefined {
-  return runPythonJson<Record<string, number>>("attention-rank bench", "attention_rank_torch.py", { N: Ns, D, d, dv, kinds: attentionKinds, repeats });
+function torchTimes(Ns: number[], repeats: number): ReferenceRuns<Record<string, Timing>> {
+  return runReference<Record<string, Timing>>("attention-rank bench", "attention_rank_torch.py", { N: Ns, D, d, dv, kinds: attentionKinds, repeats });
 }
 
-function cpuMs(f: () => void, repeats: number): number {
-  let best = Infinity;
+/** Best wall and best CPU ms of `repeats` calls. */
+function time(f: () => void, repeats: number): Timing {
+  let ms = Infinity, cpuMs = Infinity;
   for (let i = 0; i < repeats; i++) {
-    const start = process.cpuUsage();
+    const wall = performance.now(), start = process.cpuUsage();
     f();
+    ms = Math.min(ms, performance.now() - wall);
     const used = process.cpuUsage(start);
-    best = Math.min(best, (used.user + used.system) / 1000);
+    cpuMs = Math.min(cpuMs, (used.user + used.system) / 1000);
   }
-  return best;
+  return { ms, cpuMs };
 }
 
 export async function benchAttentionRank(Ns = [1024, 2048, 4096], repeats = 2): Promise<BenchRow[]> {
   const r = rng(0);
-  const ours: Record<string, number> = {};
+  const ours: Record<string, Timing> = {};
   for (const N of Ns) {
     const X = randomTokens(N, D, r), W = randomHeadWeights(D, d, dv, r);
-    for (const kind of attentionKinds) ours[`${kind}/${N}`] = cpuMs(() => attend(kind, X, W, gridFor(N)), repeats);
+    for (const kind of attentionKinds) ours[`${kind}/${N}`] = time(() => attend(kind, X, W, gridFor(N)), repeats);
   }
   const torch = torchTimes(Ns, repeats);
   const rows: BenchRow[] = [];
@@ -43,10 +47,10 @@ export async function benchAttentionRank(Ns = [1024, 2048, 4096], repeats = 2): 
   for (const kind of attentionKinds) {
     for (const N of Ns) {
       const key = `${kind}/${N}`;
-      const growth = N === first ? "" : ` ×${(ours[key] / ours[`${kind}/${first}`]).toFixed(1)} vs N=${first}`;
+      const growth = N === first ? "" : ` ×${(ours[key].ms / ours[`${kind}/${first}`].ms).toFixed(1)} vs N=${first}`;
       const name = `attention ${kind} N=${N} d=${d} (vs torch${growth})`;
       if (N !== last && N !== first) continue;
-      rows.push(torch?.[key] === undefined ? { name, oursMs: ours[key] } : { name, oursMs: ours[key], numpyMs: torch[key], ratio: ours[key] / torch[key] });
+      rows.push(benchRow(name, ours[key], torch.installed?.[key], torch.oneThread?.[key]));
     }
   }
   return rows;

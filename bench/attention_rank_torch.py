@@ -4,12 +4,14 @@ The same work as lab.attention.attend(kind, X, weights) for one head in float64:
 Q, K, V (and RALA's gate O) of random tokens X [N, D], then softmax attention (the N x N map
 materialised, as torch.softmax(Q K^T / sqrt(d)) V does), linear attention with phi = ELU + 1 and
 its d x dv KV buffer, or RALA (token weights alpha = softmax(mean phi(q) . phi(k) / sqrt(d)), keys
-re-weighted by alpha N, a 5 x 5 depthwise LePE on the token grid, and the gate). One thread, CPU
-time (time.process_time), so the ratio compares code on a shared machine, not core counts.
-Prints one JSON line: {"<kind>/<N>": ms, ...}. Exits 3 when torch is not installed.
+re-weighted by alpha N, a 5 x 5 depthwise LePE on the token grid, and the gate). Threads as
+installed, or one (torch.set_num_threads(1)) when bench/python.ts sets OMP_NUM_THREADS=1. Best wall
+(time.perf_counter) and best CPU (time.process_time) time of the repeats.
+Prints one JSON line: {"<kind>/<N>": {"ms": .., "cpuMs": ..}, ...}. Exits 3 when torch is not installed.
 """
 import json
 import math
+import os
 import sys
 import time
 
@@ -21,7 +23,8 @@ except ImportError:
     sys.exit(3)
 
 args = json.loads(sys.argv[1])
-torch.set_num_threads(1)
+if os.environ.get("OMP_NUM_THREADS") == "1":
+    torch.set_num_threads(1)
 torch.manual_seed(0)
 D, d, dv, size = args["D"], args["d"], args["dv"], 5
 
@@ -60,10 +63,11 @@ for N in args["N"]:
     W = {k: torch.randn(D, n, dtype=torch.float64) / math.sqrt(D) for k, n in [("q", d), ("k", d), ("v", dv), ("o", dv)]}
     W["lepe"] = torch.randn(dv, 1, size, size, dtype=torch.float64) / size
     for kind in args["kinds"]:
-        best = math.inf
+        best = best_cpu = math.inf
         for _ in range(args["repeats"]):
-            start = time.process_time()
+            wall, cpu = time.perf_counter(), time.process_time()
             head(kind, X, W, grid).sum().item()
-            best = min(best, time.process_time() - start)
-        out[f"{kind}/{N}"] = best * 1000
+            best = min(best, time.perf_counter() - wall)
+            best_cpu = min(best_cpu, time.process_time() - cpu)
+        out[f"{kind}/{N}"] = {"ms": best * 1000, "cpuMs": best_cpu * 1000}
 print(json.dumps(out))

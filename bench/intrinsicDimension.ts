@@ -5,7 +5,8 @@
  * d_int90) and d = 3000, and a dense P at d = 100 (80 MB; a dense P at d = 750 would be 600 MB).
  * Ours is the experiment's own trainSubspaces, timed per step from its checkpoint callback after a
  * few warm-up steps, so the final validation pass is not counted. Each row gives ms per step;
- * `ratio` is ours / torch in CPU time (the machine may be shared), wall times beside it.
+ * torch runs twice, as installed (all its threads, `ratio`) and on one thread (`ratioOneThread`),
+ * both in wall time; CPU times beside them (steadier on a shared machine).
  * The d = 3000 row also reports this process's peak resident memory during that run (the issue
  * asks for well under 1 GB). Run directly: `node dist/bench/intrinsicDimension.js`.
  */
@@ -16,8 +17,8 @@ import { loadMnist, take } from "../src/experiments/intrinsic-dimension/data.js"
 import { fcNet, initTheta } from "../src/experiments/intrinsic-dimension/model.js";
 import { projection, type ProjectionKind } from "../src/experiments/intrinsic-dimension/projection.js";
 import { trainSubspaces } from "../src/experiments/intrinsic-dimension/train.js";
-import { runPythonJson } from "./python.js";
-import type { BenchRow } from "./row.js";
+import { runReference } from "./python.js";
+import { benchRow, type BenchRow } from "./row.js";
 
 interface Run {
   kind: ProjectionKind;
@@ -50,14 +51,13 @@ export async function benchIntrinsicDimension(steps = 20, warmup = 3): Promise<B
   const runs: Run[] = [{ kind: "fastfood", d: 3000 }, { kind: "fastfood", d: 750 }, { kind: "dense", d: 100 }];
   const ours: Awaited<ReturnType<typeof oursPerStep>>[] = [];
   for (const r of runs) ours.push(await oursPerStep(r, steps, warmup));
-  const torch = runPythonJson<Record<string, { ms: number; cpuMs: number }>>("intrinsic-dimension bench", "intrinsic_dimension_torch.py", { runs, steps, warmup, batch, pool: 8000 });
+  const torch = runReference<Record<string, { ms: number; cpuMs: number }>>("intrinsic-dimension bench", "intrinsic_dimension_torch.py", { runs, steps, warmup, batch, pool: 8000 });
   return runs.map((r, i) => {
     const o = ours[i];
     const mem = r.d === 3000 ? `, peak RSS ${Math.round(o.peakRss / 2 ** 20)} MB` : "";
     const name = `intrinsic-dim FC ${r.kind} d=${r.d} ms/step (vs torch${mem})`;
-    const t = torch?.[`${r.kind}/${r.d}`];
-    if (!t) return { name, oursMs: o.ms, oursCpuMs: o.cpuMs };
-    return { name, oursMs: o.ms, numpyMs: t.ms, ratio: o.cpuMs / t.cpuMs, oursCpuMs: o.cpuMs, numpyCpuMs: t.cpuMs };
+    const key = `${r.kind}/${r.d}`;
+    return benchRow(name, o, torch.installed?.[key], torch.oneThread?.[key]);
   });
 }
 

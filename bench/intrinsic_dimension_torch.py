@@ -8,11 +8,13 @@ Walsh-Hadamard transform made of torch ops) or a dense Gaussian D x d matrix wit
 Autograd supplies dL/dtheta_d = P^T dL/dtheta, as in PyTorch ports of the paper's code.
 The digits are random pixels and labels of MNIST's shape: a step's cost does not depend on them.
 
-One thread; reports wall (perf_counter) and CPU (process_time) ms per step after warm-up steps.
+Threads as installed, or one (torch.set_num_threads(1)) when bench/python.ts sets
+OMP_NUM_THREADS=1; reports wall (perf_counter) and CPU (process_time) ms per step after warm-up steps.
 Prints one JSON line: {"<kind>/<d>": {"ms": .., "cpuMs": ..}, ...}. Exits 3 without torch.
 """
 import json
 import math
+import os
 import sys
 import time
 
@@ -24,7 +26,8 @@ except ImportError:
     sys.exit(3)
 
 args = json.loads(sys.argv[1])
-torch.set_num_threads(1)
+if os.environ.get("OMP_NUM_THREADS") == "1":
+    torch.set_num_threads(1)
 torch.manual_seed(0)
 sizes = [784, 200, 200, 10]
 shapes = [s for i in range(3) for s in [(sizes[i], sizes[i + 1]), (sizes[i + 1],)]]

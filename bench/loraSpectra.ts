@@ -4,9 +4,9 @@
  * (bench/lora_spectra_numpy.py): two thin SVDs, the k × n |cos| block, the intruder count and
  * the effective and stable ranks. Both sides read the very same matrices: ours are written to a
  * temporary float64 file that numpy loads, and the intruder counts must agree for a row to count.
- * Two rows, as bench/svd.ts: numpy with BLAS threads as installed, and on one thread like our
- * code. Best of a few runs after a warm-up; wall time is the ratio, CPU time is reported beside
- * it because on a shared machine it is the steadier number.
+ * numpy runs twice, as in bench/svd.ts: with BLAS threads as installed (`ratio`) and on one
+ * thread like our code (`ratioOneThread`). Best of a few runs after a warm-up; wall time is the
+ * ratio, CPU time is reported beside it because on a shared machine it is the steadier number.
  *
  * Run directly: `npm run build && node dist/bench/loraSpectra.js`, or through `npm run bench`.
  */
@@ -18,8 +18,9 @@ import { rng } from "../src/compute/rng.js";
 import { compare } from "../src/spectra/compare.js";
 import { matmulABt, randomOrthonormal } from "../src/linalg/index.js";
 import type { Matrix } from "../src/linalg/matrix.js";
-import { runPythonJson } from "./python.js";
-import type { BenchRow } from "./row.js";
+import { formatTable } from "./format.js";
+import { runReference } from "./python.js";
+import { benchRow, type BenchRow } from "./row.js";
 
 interface NumpyResult {
   ms: number;
@@ -75,36 +76,29 @@ export async function benchLoraSpectra(n = 768, repeats = 3, log = (line: string
   const ours = timeOurs(W0, W, repeats);
   const dir = mkdtempSync(join(tmpdir(), "lora-spectra-bench-"));
   const file = join(dir, "pair.f64");
-  const rows: BenchRow[] = [];
   try {
     const bytes = new Float64Array(2 * n * n);
     bytes.set(W0.data, 0);
     bytes.set(W.data, n * n);
     writeFileSync(file, new Uint8Array(bytes.buffer)); // little-endian on every platform Node runs on
-    for (const [label, oneThread] of [["numpy as installed", false], ["numpy on 1 thread", true]] as const) {
-      const row: BenchRow = { name: `spectra.compare ${n}×${n} vs ${label}`, oursMs: ours.ms, oursCpuMs: ours.cpuMs };
-      rows.push(row);
-      const numpy = runPythonJson<NumpyResult>(`bench lora-spectra (${label})`, "lora_spectra_numpy.py", { file, n, k, epsilon, repeats }, undefined, oneThread);
-      if (!numpy) continue; // the reason is already on stderr
-      // Different answers would mean different work: such a ratio is not reported.
-      const gap = Math.max(...numpy.maxSimilarity.map((s: number, j: number) => Math.abs(s - ours.maxSimilarity[j])));
+    const runs = runReference<NumpyResult>("bench lora-spectra", "lora_spectra_numpy.py", { file, n, k, epsilon, repeats });
+    // Different answers would mean different work: such a run gives no ratio.
+    const checked = (label: string, numpy: NumpyResult | undefined): NumpyResult | undefined => {
+      if (!numpy) return undefined; // the reason is already on stderr
       if (numpy.intruders !== ours.intruders) {
-        log(`bench lora-spectra: intruder counts differ (ours ${ours.intruders}, numpy ${numpy.intruders}); no ratio`);
-        continue;
+        log(`bench lora-spectra (${label}): intruder counts differ (ours ${ours.intruders}, numpy ${numpy.intruders}); no ratio`);
+        return undefined;
       }
+      const gap = Math.max(...numpy.maxSimilarity.map((s: number, j: number) => Math.abs(s - ours.maxSimilarity[j])));
       log(`bench lora-spectra (${label}): ${ours.intruders} intruders on both sides; max |Δ max|cos|| ${gap.toExponential(1)}; CPU ms ours ${ours.cpuMs.toFixed(0)}, numpy ${numpy.cpuMs.toFixed(0)}`);
-      Object.assign(row, { numpyMs: numpy.ms, ratio: ours.ms / numpy.ms, numpyCpuMs: numpy.cpuMs });
-    }
+      return numpy;
+    };
+    return [benchRow(`spectra.compare ${n}×${n} (vs numpy)`, ours, checked("numpy as installed", runs.installed), checked("numpy on 1 thread", runs.oneThread))];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return rows;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const fmt = (x: number | undefined, d = 1) => (x === undefined ? "—" : x.toFixed(d));
-  process.stdout.write(`${"benchmark".padEnd(44)}${"ours ms".padStart(10)}${"numpy ms".padStart(10)}${"ours/numpy".padStart(12)}${"ours CPU".padStart(10)}${"numpy CPU".padStart(11)}\n`);
-  for (const r of await benchLoraSpectra()) {
-    process.stdout.write(`${r.name.padEnd(44)}${fmt(r.oursMs).padStart(10)}${fmt(r.numpyMs).padStart(10)}${(r.ratio === undefined ? "—" : fmt(r.ratio, 2) + "×").padStart(12)}${fmt(r.oursCpuMs).padStart(10)}${fmt(r.numpyCpuMs).padStart(11)}\n`);
-  }
+  process.stdout.write(formatTable(await benchLoraSpectra()) + "\n");
 }

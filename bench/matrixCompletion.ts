@@ -3,8 +3,10 @@
  * alternating steps with exact and with approximate (CGLS) row updates, in our float64 loops
  * against numpy doing the same work (bench/matrix_completion_numpy.py: same sizes, start, solvers
  * and steps, every row at once through einsum, reduceat and a batched solve), in the same run.
- * numpy runs single-threaded (OPENBLAS/OMP/MKL_NUM_THREADS=1) because our loops are: the ratio then
- * compares code, not core counts. Ours is timed on a second run (the first warms the JIT up). Run directly: `npx tsx bench/matrixCompletion.ts [preset]`.
+ * numpy runs twice: as installed (all its BLAS threads, `ratio`) and on one thread
+ * (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code while our loops are
+ * single-threaded). Ours is timed on a second run (the first warms the JIT up). Run directly:
+ * `npx tsx bench/matrixCompletion.ts [preset]`.
  */
 import { pathToFileURL } from "node:url";
 import { rng } from "../src/compute/rng.js";
@@ -12,8 +14,8 @@ import { resolveParams } from "../src/experiments/schema.js";
 import { matrixCompletion } from "../src/experiments/matrix-completion/index.js";
 import { altStep, groundTruth, omegaSize, relError, sampleOmega, spectralInit } from "../src/experiments/matrix-completion/model.js";
 import type { MatrixCompletionParams } from "../src/experiments/matrix-completion/params.js";
-import { runPythonJson } from "./python.js";
-import type { BenchRow } from "./row.js";
+import { runReference } from "./python.js";
+import { benchRow, type BenchRow } from "./row.js";
 
 interface NumpyResult { ms: number; cpuMs: number; omega: number; finalErrors: { exact: number; approx: number } }
 
@@ -42,16 +44,17 @@ export async function benchMatrixCompletion(preset = "paper"): Promise<BenchRow[
   const ours = timeOurs(p, seed);
   const omega = omegaSize(p.c, p.m, p.n, p.k);
   const name = `matrix-completion ${preset} (2×${p.T} AltMin steps, ${p.m}×${p.n}, k=${p.k}, |Ω|=${omega})`;
-  const numpy = runPythonJson<NumpyResult>("matrix-completion bench", "matrix_completion_numpy.py", {
+  const numpy = runReference<NumpyResult>("matrix-completion bench", "matrix_completion_numpy.py", {
     m: p.m, n: p.n, k: p.k, kappa: p.kappa, c: p.c, T: p.T, cgIters: p.cgIters, seed,
   });
-  if (numpy && numpy.omega !== omega) throw new Error(`matrix-completion bench: numpy sampled |Ω|=${numpy.omega}, ours ${omega}`);
+  for (const run of [numpy.installed, numpy.oneThread]) {
+    if (run && run.omega !== omega) throw new Error(`matrix-completion bench: numpy sampled |Ω|=${run.omega}, ours ${omega}`);
+  }
   // Both must have converged, or they did not do the same work (the preset's runs reach round-off).
-  for (const [who, errors] of [["ours", ours.finalErrors], ["numpy", numpy?.finalErrors]] as const) {
+  for (const [who, errors] of [["ours", ours.finalErrors], ["numpy", numpy.installed?.finalErrors], ["numpy on one thread", numpy.oneThread?.finalErrors]] as const) {
     if (errors && !(errors.exact < 1e-6 && errors.approx < 1e-6)) throw new Error(`matrix-completion bench: ${who} did not converge (final errors ${JSON.stringify(errors)})`);
   }
-  if (!numpy) return [{ name, oursMs: ours.ms, oursCpuMs: ours.cpuMs }];
-  return [{ name, oursMs: ours.ms, numpyMs: numpy.ms, ratio: ours.ms / numpy.ms, oursCpuMs: ours.cpuMs, numpyCpuMs: numpy.cpuMs }];
+  return [benchRow(name, ours, numpy.installed, numpy.oneThread)];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

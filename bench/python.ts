@@ -2,8 +2,10 @@
  * Runs a reference script of bench/ (numpy or PyTorch doing the work a bench times) and reads
  * the JSON it prints last. The pyenv `python3` first on PATH may lack a package that Debian's
  * /usr/bin/python3 has (python3-torch), so each interpreter is tried in turn: a script exits 3
- * when its package is missing, and the next one is tried. BLAS and OpenMP run on one thread,
- * as our loops do, so a ratio compares code rather than core counts.
+ * when its package is missing, and the next one is tried. Each reference runs twice per bench
+ * (`runReference`): as installed, with the thread variables below removed from its environment
+ * so BLAS, OpenMP and PyTorch take every thread they would by default, and on one thread, with
+ * them set to 1 (the PyTorch scripts then also call torch.set_num_threads(1)).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -13,6 +15,13 @@ import { fileURLToPath } from "node:url";
 export const MISSING_PACKAGE = 3;
 
 const single = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+
+/** This process's environment with (`oneThread`) every thread variable set to 1, or (as installed) none of them set. */
+function referenceEnv(oneThread: boolean): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(single)) delete env[key];
+  return oneThread ? { ...env, ...single } : env;
+}
 
 /** The script sits beside the bench sources; compiled, this file is in dist/bench/. */
 export function benchScript(name: string): string | undefined {
@@ -32,7 +41,7 @@ export function runPythonJson<T>(label: string, scriptName: string, args: unknow
   }
   const reasons: string[] = [];
   for (const python of pythons) {
-    const res = spawnSync(python, [script, JSON.stringify(args)], { encoding: "utf8", env: oneThread ? { ...process.env, ...single } : process.env, maxBuffer: 1 << 20 });
+    const res = spawnSync(python, [script, JSON.stringify(args)], { encoding: "utf8", env: referenceEnv(oneThread), maxBuffer: 1 << 20 });
     const why = res.error?.message ?? res.stderr.trim().split("\n").pop() ?? `exit ${res.status}`;
     if (!res.error && res.status === 0) {
       const lines = res.stdout.trim().split("\n");
@@ -43,4 +52,20 @@ export function runPythonJson<T>(label: string, scriptName: string, args: unknow
   }
   process.stderr.write(`${label}: reference run skipped (${reasons.join("; ")})\n`);
   return undefined;
+}
+
+/** A reference's results as installed (all threads) and on one thread; either is undefined when that run did not happen. */
+export interface ReferenceRuns<T> {
+  installed?: T;
+  oneThread?: T;
+}
+
+/**
+ * `runPythonJson` twice in a row with the same arguments: the reference as installed, then on one
+ * thread. When the first run finds no interpreter with the package, the second is not tried.
+ */
+export function runReference<T>(label: string, scriptName: string, args: unknown, pythons?: string[]): ReferenceRuns<T> {
+  const installed = runPythonJson<T>(`${label} (as installed)`, scriptName, args, pythons, false);
+  if (installed === undefined) return {};
+  return { installed, oneThread: runPythonJson<T>(`${label} (one thread)`, scriptName, args, pythons, true) };
 }

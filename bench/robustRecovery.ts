@@ -1,9 +1,9 @@
 /**
  * robust-recovery `paper` preset: our float64 SubGM / GD loop against numpy doing the same work
  * (bench/robust_recovery_numpy.py: same sizes, variants, T, recording stride, step rules and
- * power iteration for ‖Q_t‖₂), in the same run. numpy runs single-threaded
- * (OPENBLAS/OMP/MKL_NUM_THREADS=1) because our loop is: the ratio then compares code, not core
- * counts. Run directly: `npx tsx bench/robustRecovery.ts [preset]`.
+ * power iteration for ‖Q_t‖₂), in the same run, twice: as installed (all its BLAS threads,
+ * `ratio`) and on one thread (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code
+ * while our loop is single-threaded). Run directly: `npx tsx bench/robustRecovery.ts [preset]`.
  */
 import { pathToFileURL } from "node:url";
 import { createRunContext } from "../src/experiments/context.js";
@@ -11,13 +11,8 @@ import { resolveParams } from "../src/experiments/schema.js";
 import { robustRecovery } from "../src/experiments/robust-recovery/index.js";
 import type { RobustRecoveryParams } from "../src/experiments/robust-recovery/params.js";
 import { variantsFor } from "../src/experiments/robust-recovery/run.js";
-import { runPythonJson } from "./python.js";
-import type { BenchRow } from "./row.js";
-
-/** numpy's wall and CPU ms for the same work, or undefined (with a note on stderr) when python3/numpy is missing. */
-function timeNumpy(p: RobustRecoveryParams, seed: number): { ms: number; cpuMs: number; variants: number } | undefined {
-  return runPythonJson<{ ms: number; cpuMs: number; variants: number }>("robust-recovery bench", "robust_recovery_numpy.py", { ...p, seed });
-}
+import { runReference } from "./python.js";
+import { benchRow, type BenchRow } from "./row.js";
 
 export async function benchRobustRecovery(preset = "paper"): Promise<BenchRow[]> {
   const p = resolveParams<RobustRecoveryParams>(robustRecovery.name, robustRecovery.params, robustRecovery.presets[preset]);
@@ -29,10 +24,12 @@ export async function benchRobustRecovery(preset = "paper"): Promise<BenchRow[]>
   const oursCpuMs = (used.user + used.system) / 1000;
   const variants = variantsFor(p).length;
   const name = `robust-recovery ${preset} (${variants}×${p.T} SubGM/GD steps)`;
-  const numpy = timeNumpy(p, seed);
-  if (numpy && numpy.variants !== variants) throw new Error(`robust-recovery bench: numpy ran ${numpy.variants} variants, ours ${variants}`);
-  if (!numpy) return [{ name, oursMs, oursCpuMs }];
-  return [{ name, oursMs, numpyMs: numpy.ms, ratio: oursMs / numpy.ms, oursCpuMs, numpyCpuMs: numpy.cpuMs }];
+  // numpy's wall and CPU ms for the same work; absent (with a note on stderr) when python3/numpy is missing.
+  const numpy = runReference<{ ms: number; cpuMs: number; variants: number }>("robust-recovery bench", "robust_recovery_numpy.py", { ...p, seed });
+  for (const run of [numpy.installed, numpy.oneThread]) {
+    if (run && run.variants !== variants) throw new Error(`robust-recovery bench: numpy ran ${run.variants} variants, ours ${variants}`);
+  }
+  return [benchRow(name, { ms: oursMs, cpuMs: oursCpuMs }, numpy.installed, numpy.oneThread)];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,13 +1,47 @@
-/** One line of `npm run bench`: our time beside the reference's (numpy or PyTorch) for the same work. */
+/**
+ * One line of `npm run bench`: our time beside the reference's (numpy or PyTorch) for the same
+ * work, the reference timed twice in the same run: as installed (BLAS/OpenMP/PyTorch with every
+ * thread they take by default, what a user gets) and held to one thread.
+ */
 export interface BenchRow {
   name: string;
-  /** Wall-clock ms (per run or per step, as the name says). */
+  /** Our wall-clock ms (per run or per step, as the name says). */
   oursMs: number;
-  /** The reference's wall-clock ms; absent when its Python package is missing. */
-  numpyMs?: number;
-  /** ours / reference (below 1 means lowrank-lab is faster); each bench says whether of wall or CPU time. */
+  /** The reference's wall-clock ms as installed (all its threads); absent when its Python package is missing. */
+  refMs?: number;
+  /** oursMs / refMs: below 1 means lowrank-lab is faster than the reference as a user runs it. */
   ratio?: number;
+  /** The reference's wall-clock ms on one thread (OPENBLAS/OMP/MKL_NUM_THREADS=1, torch.set_num_threads(1)). */
+  refOneThreadMs?: number;
+  /** oursMs / refOneThreadMs: code against code, one core each. */
+  ratioOneThread?: number;
   /** CPU ms of the same runs: steadier than wall time on a machine shared with other work. */
   oursCpuMs?: number;
-  numpyCpuMs?: number;
+  refCpuMs?: number;
+  refOneThreadCpuMs?: number;
+  /** oursCpuMs / refOneThreadCpuMs: the one-thread comparison in CPU time (no CPU ratio is given against all threads, whose CPU time adds up every thread). */
+  ratioOneThreadCpu?: number;
+}
+
+/** A time measured on one side: wall-clock ms and, where measured, CPU ms. */
+export interface Timing {
+  ms: number;
+  cpuMs?: number;
+}
+
+/**
+ * The row for `name` from our timing and the reference's, as installed and on one thread (either
+ * absent when that run did not happen); ratios are filled in wherever both sides are there.
+ */
+export function benchRow(name: string, ours: Timing, installed?: Timing, oneThread?: Timing): BenchRow {
+  const row: BenchRow = { name, oursMs: ours.ms };
+  if (installed) Object.assign(row, { refMs: installed.ms, ratio: ours.ms / installed.ms });
+  if (oneThread) Object.assign(row, { refOneThreadMs: oneThread.ms, ratioOneThread: ours.ms / oneThread.ms });
+  if (ours.cpuMs !== undefined) row.oursCpuMs = ours.cpuMs;
+  if (installed?.cpuMs !== undefined) row.refCpuMs = installed.cpuMs;
+  if (oneThread?.cpuMs !== undefined) {
+    row.refOneThreadCpuMs = oneThread.cpuMs;
+    if (ours.cpuMs !== undefined) row.ratioOneThreadCpu = ours.cpuMs / oneThread.cpuMs;
+  }
+  return row;
 }

@@ -1,8 +1,11 @@
 /**
- * `npm run bench`: lowrank-lab against numpy (PyTorch for the attention heads) doing the same
- * work on the same machine, in the same run. Prints ratios (ours / numpy; below 1 means
- * lowrank-lab is faster), never bare times alone, since absolute times say more about the
- * machine than about the code.
+ * `npm run bench [-- --json] [-- --only svd,spectra]`: lowrank-lab against numpy (PyTorch for the
+ * attention heads and intrinsic-dimension training) doing the same work on the same machine, in
+ * the same run, the reference timed twice: as installed (all its threads, what a user gets) and on
+ * one thread. Prints ratios (ours / reference; below 1 means lowrank-lab is faster), never bare
+ * times alone, since absolute times say more about the machine than about the code. `--json`
+ * ends the output with one JSON line, `{machine: {cpus, model}, rows: [...]}`; `--only` runs only
+ * the named benches.
  */
 import { benchMatrixSensing } from "./matrixSensing.js";
 import { benchSvd } from "./svd.js";
@@ -12,17 +15,28 @@ import { benchIntrinsicDimension } from "./intrinsicDimension.js";
 import { benchLoraSpectra } from "./loraSpectra.js";
 import { benchRobustRecovery } from "./robustRecovery.js";
 import { benchMatrixCompletion } from "./matrixCompletion.js";
+import { formatJson, formatTable, parseBenchArgs, type BenchArgs, type BenchName } from "./format.js";
 import type { BenchRow } from "./row.js";
 
-function print(rows: BenchRow[]): void {
-  const fmt = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(1));
-  const head = ["ours ms", "ref ms", "ours CPU", "ref CPU", "ours/ref"];
-  process.stdout.write(`${"benchmark".padEnd(44)}${head.map((h) => h.padStart(11)).join("")}\n`);
-  for (const r of rows) {
-    const cells = [fmt(r.oursMs), fmt(r.numpyMs), fmt(r.oursCpuMs), fmt(r.numpyCpuMs), r.ratio === undefined ? "—" : r.ratio.toFixed(2) + "×"];
-    process.stdout.write(`${r.name.padEnd(44)}${cells.map((c) => c.padStart(11)).join("")}\n`);
-  }
-}
+const benches: Record<BenchName, () => Promise<BenchRow[]>> = {
+  "matrix-sensing": () => benchMatrixSensing(),
+  svd: () => benchSvd(),
+  "double-descent": () => benchDoubleDescent(),
+  attention: () => benchAttentionRank(),
+  "intrinsic-dimension": () => benchIntrinsicDimension(),
+  spectra: () => benchLoraSpectra(),
+  "robust-recovery": () => benchRobustRecovery(),
+  "matrix-completion": () => benchMatrixCompletion(),
+};
 
-const rows: BenchRow[] = [...(await benchMatrixSensing()), ...(await benchSvd()), ...(await benchDoubleDescent()), ...(await benchAttentionRank()), ...(await benchIntrinsicDimension()), ...(await benchLoraSpectra()), ...(await benchRobustRecovery()), ...(await benchMatrixCompletion())];
-print(rows);
+let args: BenchArgs;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.exit(2);
+}
+const rows: BenchRow[] = [];
+for (const name of args.only) rows.push(...(await benches[name]()));
+process.stdout.write(formatTable(rows) + "\n");
+if (args.json) process.stdout.write(formatJson(rows) + "\n");

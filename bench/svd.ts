@@ -12,8 +12,9 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { rng } from "../src/compute/rng.js";
 import { randomMatrix, svd } from "../src/linalg/index.js";
-import { runPythonJson } from "./python.js";
-import type { BenchRow } from "./row.js";
+import { formatTable } from "./format.js";
+import { runReference } from "./python.js";
+import { benchRow, type BenchRow, type Timing } from "./row.js";
 
 export interface SvdBenchOptions {
   /** Matrix sizes n (n × n); default [256, 1024]. */
@@ -23,54 +24,36 @@ export interface SvdBenchOptions {
 }
 
 /**
- * Times both sides and returns two rows per size: against numpy with its BLAS threads as
- * installed (what a user gets), and against numpy held to one thread, like our code. The second
- * is the like-for-like one, and the stabler one on a busy machine, where spinning BLAS threads
- * slow numpy down more than anything else. numpyMs and ratio are absent without numpy.
+ * Times both sides and returns one row per size, numpy timed twice in the same run: with its BLAS
+ * threads as installed (what a user gets) and held to one thread, like our code. The one-thread
+ * ratio is the like-for-like one, and the stabler one on a busy machine, where spinning BLAS
+ * threads slow numpy down more than anything else. The numpy fields are absent without numpy.
  */
 export async function benchSvd(options: SvdBenchOptions = {}): Promise<BenchRow[]> {
   const sizes = options.sizes ?? [256, 1024];
   const repeats = options.repeats ?? ((n: number) => (n < 512 ? 5 : 3));
   const ours = sizes.map((n) => timeOurs(n, repeats(n)));
   const most = Math.max(...sizes.map(repeats));
-  const rows: BenchRow[] = [];
-  for (const [label, oneThread] of [["numpy as installed", false], ["numpy on 1 thread", true]] as const) {
-    const numpy = runPythonJson<{ ms: Record<string, number> }>(`bench svd vs ${label}`, "svd_numpy.py", { sizes, repeats: most }, undefined, oneThread);
-    for (const [i, n] of sizes.entries()) {
-      const row: BenchRow = { name: `svd ${n}×${n} vs ${label}`, oursMs: ours[i] };
-      const ms = numpy?.ms[String(n)];
-      if (ms !== undefined) {
-        row.numpyMs = ms;
-        row.ratio = ours[i] / ms;
-      }
-      rows.push(row);
-    }
-  }
-  return rows;
+  const numpy = runReference<{ ms: Record<string, number>; cpuMs?: Record<string, number> }>("bench svd", "svd_numpy.py", { sizes, repeats: most });
+  const at = (r: { ms: Record<string, number>; cpuMs?: Record<string, number> } | undefined, n: number): Timing | undefined =>
+    r?.ms[String(n)] === undefined ? undefined : { ms: r.ms[String(n)], cpuMs: r.cpuMs?.[String(n)] };
+  return sizes.map((n, i) => benchRow(`svd ${n}×${n} (vs numpy)`, ours[i], at(numpy.installed, n), at(numpy.oneThread, n)));
 }
 
-function timeOurs(n: number, repeats: number): number {
+function timeOurs(n: number, repeats: number): Timing {
   const A = randomMatrix(n, n, rng(n));
   svd(A); // warm-up: let V8 optimise the kernels first, as numpy's LAPACK is compiled ahead of time
-  let best = Infinity;
+  let ms = Infinity, cpuMs = Infinity;
   for (let r = 0; r < repeats; r++) {
-    const t = performance.now();
+    const t = performance.now(), c = process.cpuUsage();
     svd(A);
-    best = Math.min(best, performance.now() - t);
+    ms = Math.min(ms, performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpuMs = Math.min(cpuMs, (used.user + used.system) / 1000);
   }
-  return best;
-}
-
-/** The table `node dist/bench/svd.js` prints. */
-export function formatSvdBench(rows: BenchRow[]): string {
-  const fmt = (x: number | undefined, digits = 1) => (x === undefined ? "—" : x.toFixed(digits));
-  const lines = [`${"benchmark".padEnd(40)}${"ours ms".padStart(10)}${"numpy ms".padStart(10)}${"ours/numpy".padStart(12)}`];
-  for (const r of rows) {
-    lines.push(`${r.name.padEnd(40)}${fmt(r.oursMs).padStart(10)}${fmt(r.numpyMs).padStart(10)}${(r.ratio === undefined ? "—" : fmt(r.ratio, 2) + "×").padStart(12)}`);
-  }
-  return lines.join("\n");
+  return { ms, cpuMs };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.stdout.write(formatSvdBench(await benchSvd()) + "\n");
+  process.stdout.write(formatTable(await benchSvd()) + "\n");
 }

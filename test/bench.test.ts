@@ -1,0 +1,58 @@
+/**
+ * `npm run bench -- --json`: the shape of its last line and the argument parsing, on made-up rows
+ * (the benches themselves take minutes and are not run here).
+ */
+import { describe, expect, it } from "vitest";
+import { benchNames, formatJson, formatTable, machineInfo, parseBenchArgs } from "../bench/format.js";
+import { benchRow } from "../bench/row.js";
+
+const rows = [
+  benchRow("fake full", { ms: 30, cpuMs: 32 }, { ms: 10, cpuMs: 18 }, { ms: 15, cpuMs: 16 }),
+  benchRow("fake no reference", { ms: 7 }),
+];
+
+describe("bench output", () => {
+  it("computes both ratios from the same row's times", () => {
+    expect(rows[0].ratio).toBeCloseTo(3);
+    expect(rows[0].ratioOneThread).toBeCloseTo(2);
+    expect(rows[0].ratioOneThreadCpu).toBeCloseTo(2);
+    expect(rows[1].ratio).toBeUndefined();
+  });
+
+  it("prints one JSON line with the machine and every row's ratios", () => {
+    const line = formatJson(rows, { cpus: 2, model: "Test CPU" });
+    expect(line).not.toContain("\n");
+    const out = JSON.parse(line);
+    expect(out.machine).toEqual({ cpus: 2, model: "Test CPU" });
+    expect(out.rows).toHaveLength(2);
+    for (const row of out.rows) {
+      for (const key of ["name", "oursMs", "refMs", "ratio", "refOneThreadMs", "ratioOneThread"]) expect(row).toHaveProperty(key);
+    }
+    const [full, bare] = out.rows;
+    expect(full).toMatchObject({ name: "fake full", oursMs: 30, refMs: 10, refOneThreadMs: 15, oursCpuMs: 32, refCpuMs: 18 });
+    expect(full.ratio).toBeCloseTo(full.oursMs / full.refMs);
+    expect(full.ratioOneThread).toBeCloseTo(full.oursMs / full.refOneThreadMs);
+    expect(bare).toMatchObject({ name: "fake no reference", oursMs: 7, refMs: null, ratio: null, refOneThreadMs: null, ratioOneThread: null });
+  });
+
+  it("describes this machine", () => {
+    const m = machineInfo();
+    expect(Number.isInteger(m.cpus) && m.cpus >= 1).toBe(true);
+    expect(typeof m.model).toBe("string");
+  });
+
+  it("keeps the readable table, with both ratio columns", () => {
+    const lines = formatTable(rows).split("\n");
+    expect(lines[0]).toMatch(/ours\/ref\s+ours\/ref 1T/);
+    expect(lines[1]).toMatch(/3\.00×\s+2\.00×/);
+    expect(lines[2]).toContain("—");
+  });
+
+  it("parses --json and --only", () => {
+    expect(parseBenchArgs([])).toEqual({ json: false, only: [...benchNames] });
+    expect(parseBenchArgs(["--json", "--only", "svd"])).toEqual({ json: true, only: ["svd"] });
+    expect(parseBenchArgs(["--only=spectra,svd"]).only).toEqual(["svd", "spectra"]);
+    expect(() => parseBenchArgs(["--only", "nope"])).toThrow(/unknown bench nope/);
+    expect(() => parseBenchArgs(["--fast"])).toThrow(/unknown argument/);
+  });
+});
