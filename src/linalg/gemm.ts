@@ -1,4 +1,5 @@
 import { MR, NR, _heapAlloc, _heapRelease, _heapView, _kernels, type Kernels } from "./wasm/kernels.js";
+import { _panel } from "./wasm/pool.js";
 
 /**
  * The one matrix-product kernel behind matmul, the blocked Householder updates and the
@@ -10,7 +11,8 @@ import { MR, NR, _heapAlloc, _heapRelease, _heapView, _kernels, type Kernels } f
  * both paths gather its entries (into locals, or into the WebAssembly copy) rather than stream
  * along it. B and C are row-major with row strides ldb and ldc.
  *
- * Large products run in WebAssembly SIMD (wasm/kernels.ts, ~18 GFlop/s on one core); small
+ * Large products run in WebAssembly SIMD (wasm/kernels.ts, ~18 GFlop/s on one core), their
+ * panels split over worker threads when large enough (wasm/pool.ts, LOWRANK_THREADS); small
  * ones, and every product where WebAssembly SIMD is missing, in JavaScript: there the i-k-j order
  * keeps the inner loop a streaming update of one row of C from rows of B, and doing 4 rows of C
  * and 4 rows of B per pass (16 multiply-adds per 8 loads) quadruples the throughput of the plain
@@ -85,7 +87,7 @@ function gemmWasm(
           }
         }
       }
-      K.panel(8 * (offA + p0), 8 * k, 8 * offB, 8 * (offC + j0), 8 * np, mp, ns, kc, 8 * NR, 8 * kc * NR);
+      _panel(K, 8 * (offA + p0), 8 * k, 8 * offB, 8 * (offC + j0), 8 * np, mp, ns, kc, 8 * NR, 8 * kc * NR);
     }
   }
   for (let i = 0; i < m; i++) C.set(H.subarray(offC + i * np, offC + i * np + n), cOff + i * ldc);
@@ -177,7 +179,7 @@ export function _gemmHeap(K: Kernels, m: number, n: number, k: number, offA: num
     // Few rows of A: packing B would cost more than the kernel's slower reads of it in place.
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
-      K.panel(8 * (offA + p0), 8 * lda, 8 * (offB + p0 * ldb), 8 * offC, 8 * ldc, mm, nn / NR, kc, 8 * ldb, 8 * NR);
+      _panel(K, 8 * (offA + p0), 8 * lda, 8 * (offB + p0 * ldb), 8 * offC, 8 * ldc, mm, nn / NR, kc, 8 * ldb, 8 * NR);
     }
   } else if (mm > 0 && nn > 0) {
     for (let p0 = 0; p0 < k; p0 += KC) {
@@ -192,7 +194,7 @@ export function _gemmHeap(K: Kernels, m: number, n: number, k: number, offA: num
             for (let t = 0; t < NR; t++) H[dst + t] = H[q + t];
           }
         }
-        K.panel(8 * (offA + p0), 8 * lda, 8 * pack, 8 * (offC + j0), 8 * ldc, mm, ns, kc, 8 * NR, 8 * kc * NR);
+        _panel(K, 8 * (offA + p0), 8 * lda, 8 * pack, 8 * (offC + j0), 8 * ldc, mm, ns, kc, 8 * NR, 8 * kc * NR);
       }
     }
   }

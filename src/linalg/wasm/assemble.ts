@@ -76,8 +76,21 @@ export interface WasmFunction {
   body: Bytes[];
 }
 
-/** A module importing its memory as env.memory and exporting each function by name. */
-export function wasmModule(funcs: WasmFunction[]): Uint8Array<ArrayBuffer> {
+/**
+ * The imported memory's limits (§5.3.7): pages of 64 KiB. A shared memory (threads proposal, flag
+ * 0x03) must declare a maximum, since it can never move once other threads use it.
+ */
+export interface MemoryLimits {
+  initial: number;
+  maximum: number;
+  shared: boolean;
+}
+
+/**
+ * A module importing its memory as env.memory and exporting each function by name. Without
+ * limits the import asks for one unshared page and no maximum.
+ */
+export function wasmModule(funcs: WasmFunction[], memory?: MemoryLimits): Uint8Array<ArrayBuffer> {
   const vec = (items: Bytes[]): Bytes => [...uleb(items.length), ...items.flat()];
   const section = (id: number, content: Bytes): Bytes => [id, ...uleb(content.length), ...content];
   const name = (s: string): Bytes => vec([...s].map((c) => [c.charCodeAt(0)]));
@@ -93,10 +106,11 @@ export function wasmModule(funcs: WasmFunction[]): Uint8Array<ArrayBuffer> {
     const body = [...vec(groups), ...f.body.flat(), ...op.end];
     return [...uleb(body.length), ...body];
   });
+  const limits = memory === undefined ? [0x00, 0x01] : [memory.shared ? 0x03 : 0x01, ...uleb(memory.initial), ...uleb(memory.maximum)];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
-    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, 0x01]])), // memory, min 1 page
+    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]])),
     ...section(3, vec(funcs.map((_, i) => uleb(i)))),
     ...section(7, vec(funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
     ...section(10, vec(codes)),

@@ -1,3 +1,5 @@
+import { availableParallelism } from "node:os";
+import { UsageError } from "../../compute/usageError.js";
 import { I32, V128, op, wasmModule, type Bytes } from "./assemble.js";
 
 /**
@@ -33,17 +35,68 @@ let view: Float64Array | undefined;
 const KEEP_BYTES = 64 * 2 ** 20;
 
 /**
+ * With threads, the memory is shared (a SharedArrayBuffer) so that pool.ts's workers run the same
+ * module on the same operands. A shared memory cannot move, so it declares its maximum up front:
+ * wasm32's whole 4 GiB, which V8 reserves as address space only, as it does for every memory.
+ */
+const MAX_PAGES = 65536;
+
+/** The compiled module and the memory that workers instantiate it on. */
+export interface SharedKernels {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+}
+
+let shared: SharedKernels | null = null; // while the memory is shared
+let onShared: ((s: SharedKernels) => void) | undefined;
+let threads: number | undefined;
+
+/**
+ * Threads for the product kernel: LOWRANK_THREADS (a positive integer), else
+ * os.availableParallelism(). 1 means no workers and an unshared memory, as before threads.
+ */
+export function _threads(): number {
+  if (threads === undefined) {
+    const v = process.env.LOWRANK_THREADS?.trim();
+    if (v === undefined || v === "") threads = availableParallelism();
+    else if (/^[1-9][0-9]{0,2}$/.test(v)) threads = Number(v);
+    else throw new UsageError(`LOWRANK_THREADS=${v} is not allowed: give a whole number of threads from 1 to 999 (default: the number of cores)`);
+  }
+  return threads;
+}
+
+/**
+ * Overrides the thread count, so tests can compare counts in one process. It takes effect from
+ * the next _kernels() call that finds nothing allocated.
+ */
+export function _setThreads(n: number): void {
+  threads = n;
+}
+
+/** The module and shared memory for the workers, or null when the memory is not shared. */
+export function _sharedKernels(): SharedKernels | null {
+  return shared;
+}
+
+/** Called with every new shared memory: pool.ts retires the workers bound to the old one. */
+export function _onSharedMemory(listener: (s: SharedKernels) => void): void {
+  onShared = listener;
+}
+
+/**
  * The kernels, or null where WebAssembly SIMD is unavailable (or switched off for tests). When
  * nothing is allocated and the memory has grown past KEEP_BYTES, a fresh instance replaces it, so
- * one large factorisation does not pin its memory for the life of the process. Callers hold the
- * returned kernels only while they have an allocation outstanding.
+ * one large factorisation does not pin its memory for the life of the process (likewise when the
+ * thread count changed between shared and unshared). Callers hold the returned kernels only while
+ * they have an allocation outstanding.
  */
 export function _kernels(): Kernels | null {
   if (!enabled) return null;
-  if (instance && top === 0 && memory!.buffer.byteLength > KEEP_BYTES) {
+  if (instance && top === 0 && (memory!.buffer.byteLength > KEEP_BYTES || (shared !== null) !== _threads() > 1)) {
     instance = undefined;
     memory = undefined;
     view = undefined;
+    shared = null;
   }
   if (instance === undefined) instance = instantiate();
   return instance;
@@ -81,8 +134,23 @@ export function _heapView(): Float64Array {
 }
 
 function instantiate(): Kernels | null {
+  if (typeof WebAssembly !== "object") return null;
+  if (_threads() > 1) {
+    // Where shared memory is missing, fall back to one thread rather than to JavaScript.
+    try {
+      const bytes = wasmModule([panelKernel(), atvKernel(), avKernel()], { initial: 16, maximum: MAX_PAGES, shared: true });
+      const module = new WebAssembly.Module(bytes);
+      memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+      const inst = new WebAssembly.Instance(module, { env: { memory } });
+      shared = { module, memory };
+      onShared?.(shared);
+      return inst.exports as unknown as Kernels;
+    } catch {
+      shared = null;
+      threads = 1;
+    }
+  }
   try {
-    if (typeof WebAssembly !== "object") return null;
     const bytes = wasmModule([panelKernel(), atvKernel(), avKernel()]);
     if (!WebAssembly.validate(bytes)) return null;
     memory = new WebAssembly.Memory({ initial: 16 });
