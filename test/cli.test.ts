@@ -112,7 +112,7 @@ describe("bad input to the CLI", () => {
   it("refuses an output folder on a pseudo filesystem at once", () => {
     const start = Date.now();
     expectUsageError(["run", "matrix-sensing", "--preset", "quick", "--out", "/proc/forbidden/x"], /^lowrank-lab: output folder \/proc\/forbidden\/x is not writable/);
-    expect(Date.now() - start).toBeLessThan(5000); // a node start-up and a stat, not a hang
+    expect(Date.now() - start).toBeLessThan(1000); // a node start-up and a stat: the folder is checked before the experiments load
   });
   it("rejects an unknown command", () => {
     expectUsageError(["reproduse"], /^lowrank-lab: unknown command 'reproduse'; available: list, run, reproduce, ([\w-]+, )*doctor, kernel/);

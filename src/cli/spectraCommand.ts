@@ -11,7 +11,8 @@ import { figureToPNG, figureToSVG } from "../plot/render.js";
 import { compareCheckpoints } from "../spectra/compareCheckpoints.js";
 import { checkpointFigures } from "../spectra/figures.js";
 import { parse } from "./args.js";
-import { checkOutDir, makeOutDir, writeAtomic } from "./outputs.js";
+import { checkOutDir, makeOutDir } from "./outDir.js";
+import { writeAtomic } from "./outputs.js";
 import { stderrProgress } from "./progress.js";
 
 function number(value: string | undefined, name: string, fallback: number): number {

@@ -20,7 +20,8 @@ import { runPool } from "../sweep/pool.js";
 import { checkSlurm, inFlight, submitArray, waitForArray } from "../sweep/slurm/executor.js";
 import { planKey, pointHash } from "../run/cache.js";
 import { parse, parseSets } from "./args.js";
-import { checkOutDir, makeOutDir, writeAtomic } from "./outputs.js";
+import { checkOutDir, makeOutDir } from "./outDir.js";
+import { writeAtomic } from "./outputs.js";
 
 function positiveInt(value: string, flag: string): number {
   const n = Number(value);
