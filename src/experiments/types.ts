@@ -71,6 +71,20 @@ export interface Result<T extends Tables = Tables> {
 }
 
 /**
+ * What a run will compute, counted from its params before it starts, for the time estimate the
+ * CLI prints (`estimateRun` in run/runner.ts). Rough by nature: counts of the dominant work,
+ * not a simulation.
+ */
+export interface Cost {
+  /** Floating-point operations in tfjs tensor ops (a multiply-add is 2): they run on the chosen backend. */
+  tensorFlops: number;
+  /** tfjs ops dispatched (kernel launches and read-backs), each paying the backend's fixed cost per op. */
+  tensorOps: number;
+  /** Floating-point operations on typed arrays (Float64 linear algebra, projections): on the CPU, whatever the backend. */
+  cpuFlops: number;
+}
+
+/**
  * A check across fields that a schema's per-field ranges cannot express ("k must exceed r").
  * Returns the problem as one line naming the fields and what is allowed, or undefined.
  */
@@ -89,6 +103,8 @@ export interface Experiment<P extends object = any, T extends Tables = any> {
   constraints?: readonly Constraint<P>[];
   /** At least `paper` (the paper's setting, as far as a laptop allows) and `quick` (seconds, for tests). */
   presets: Record<string, Partial<P>>;
+  /** What a run of `p` computes, for the time estimate printed before a long run; none: no estimate. */
+  cost?: (p: P) => Cost;
   // Function-typed properties (not methods), so TypeScript checks them strictly: a claims
   // function that reads anything but tables and metrics does not compile.
   run: (p: P, ctx: RunContext) => Promise<Result<T>>;

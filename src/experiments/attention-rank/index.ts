@@ -3,11 +3,42 @@
  * buffers are low-rank) and whether RALA's rank augmentation fixes it (Fan et al., CVPR 2025),
  * plus Scatterbrain's sparse + low-rank view of softmax attention (Chen et al., NeurIPS 2021).
  */
-import type { Experiment } from "../types.js";
+import type { Cost, Experiment } from "../types.js";
 import { claims } from "./claims.js";
 import { figures } from "./figures.js";
 import { constraints, params, presets, type AttentionRankParams } from "./params.js";
 import { run, type AttentionRankTables } from "./run.js";
+
+/** Flops of a thin SVD of an m × n matrix in linalg/ (Float64; a rough count). */
+const svdFlops = (m: number, n: number) => 20 * Math.max(m, n) * Math.min(m, n) ** 2;
+
+/**
+ * The run's work: the rank sweep, trained-head ranks and Scatterbrain probe in Float64 on the CPU
+ * (attention products and SVDs), and the ViT's tfjs training (49 tokens of 4×4 patches; a step is
+ * a forward and backward pass, 3× the forward's flops, and about 70 ops per block).
+ */
+export function cost(p: AttentionRankParams): Cost {
+  const inputs = p.inputs === "both" ? 2 : 1;
+  const points: Array<[number, number]> = p.N.map((N) => [N, p.dRef]);
+  for (const d of p.d) if (!points.some(([n, dd]) => n === p.NRef && dd === d)) points.push([p.NRef, d]);
+  let cpuFlops = 0;
+  for (const [N, d] of points) {
+    const heads = 2 * N * p.width * (2 * d + p.dv) * 3 + 2 * N * N * (d + p.dv) + 2 * 6 * N * d * p.dv;
+    const svds = svdFlops(N, p.width) + 3 * svdFlops(N, p.dv) + 2 * svdFlops(d, p.dv);
+    cpuFlops += inputs * p.trials * (heads + svds);
+  }
+  let tensorFlops = 0, tensorOps = 0;
+  if (p.train) {
+    const T = 49, W = p.vitWidth;
+    const madds = T * 16 * W + p.depth * (T * 8 * W * W + 2 * T * T * W) + W * 10;
+    tensorFlops = 3 * (p.steps * 6 * p.batch * madds + 2 * p.testSize * madds);
+    tensorOps = 3 * p.steps * (70 * p.depth + 40);
+    cpuFlops += 3 * p.rankImages * p.depth * p.heads * 2 * svdFlops(T, W / p.heads);
+  }
+  const perTemperature = 10 * p.sbN * p.sbN * p.sbD + (p.oracle ? 5 * svdFlops(p.sbN, p.sbN) : 0);
+  cpuFlops += inputs * p.temperatures.length * perTemperature;
+  return { tensorFlops, tensorOps, cpuFlops };
+}
 
 export const attentionRank: Experiment<AttentionRankParams, AttentionRankTables> = {
   name: "attention-rank",
@@ -36,6 +67,7 @@ export const attentionRank: Experiment<AttentionRankParams, AttentionRankTables>
   params,
   constraints,
   presets,
+  cost,
   run,
   figures,
   claims,

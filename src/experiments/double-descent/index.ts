@@ -4,11 +4,49 @@
  * 2019), probed along model size, sample size, ridge strength, label noise, the isotropic theory
  * and LoRA rank.
  */
-import type { Experiment } from "../types.js";
+import type { Cost, Experiment } from "../types.js";
 import { claimsOf } from "./claims.js";
+import { classes, mnistDigits } from "./data.js";
 import { figures } from "./figures.js";
-import { constraints, params, presets, type DoubleDescentParams } from "./params.js";
+import { loraCost } from "./lora.js";
+import { appendCost, dualPassCost } from "./model.js";
+import { constraints, featureKinds, mainFeatures, params, presets, probesOf, type DoubleDescentParams } from "./params.js";
 import { run, type DoubleDescentTables } from "./run.js";
+import { isotropicCost } from "./theory.js";
+
+const uniqueSorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+
+/**
+ * The run's work, by the same flop counts run.ts reports progress in: the Float64 QR sweeps on the
+ * CPU (the bulk), and the LoRA probe's tfjs training (about 40 ops a step).
+ */
+export function cost(p: DoubleDescentParams): Cost {
+  const probes = probesOf(p);
+  const runs = (x: string) => probes.includes(x as never);
+  const kinds = featureKinds(p);
+  const main = mainFeatures(p);
+  const gridN = uniqueSorted(p.ratios.map((r) => Math.max(1, Math.round(r * p.n))));
+  const kBelow = gridN.filter((N) => N < p.n).pop() ?? 0;
+  const Nmax = gridN[gridN.length - 1];
+  const levels = runs("label-noise") ? uniqueSorted([0, ...p.labelNoise]).length : 1;
+  let cpuFlops = 0;
+  for (const k of kinds.filter((k) => runs("model-wise") || (k === main && (runs("ridge") || runs("label-noise"))))) {
+    cpuFlops += appendCost(p.n, kBelow, classes * (k === main ? levels : 1)) + dualPassCost(Nmax, p.n, p.m);
+  }
+  if (runs("ridge")) cpuFlops += p.lambdas.length * dualPassCost(Nmax, p.n, p.m);
+  if (runs("sample-wise")) {
+    const gridSample = uniqueSorted(p.ratios.map((r) => Math.max(1, Math.round(p.sampleN / r)))).filter((n) => n <= mnistDigits - p.m);
+    const below = gridSample.filter((n) => n < p.sampleN).pop() ?? 0;
+    cpuFlops += appendCost(p.sampleN, below, 0) + appendCost(gridSample[gridSample.length - 1], p.sampleN, classes);
+  }
+  if (runs("theory")) cpuFlops += p.theoryTrials * isotropicCost(p.theoryP, uniqueSorted(p.ratios.map((g) => Math.max(1, Math.round(p.theoryP / g)))));
+  const lora = runs("lora-rank");
+  return {
+    tensorFlops: lora ? loraCost(p) : 0,
+    tensorOps: lora ? 40 * (p.loraPretrainSteps + 2 * p.loraRanks.length * p.loraSteps) : 0,
+    cpuFlops,
+  };
+}
 
 export const doubleDescent: Experiment<DoubleDescentParams, DoubleDescentTables> = {
   name: "double-descent",
@@ -58,6 +96,7 @@ export const doubleDescent: Experiment<DoubleDescentParams, DoubleDescentTables>
   params,
   constraints,
   presets,
+  cost,
   run,
   figures,
   claims: claimsOf,

@@ -98,6 +98,19 @@ export const constraints: Constraint<DoubleDescentParams>[] = [
  */
 export const presets: Record<string, Partial<DoubleDescentParams>> = {
   paper: { probe: "all" },
+  /**
+   * `full`: every probe at the largest scale the data allows, for a long run (the Float64 sweeps run
+   * on the CPU whatever the backend; only the LoRA probe uses it). Belkin et al. (arXiv:1812.11118,
+   * Fig. 2) fit n = 10⁴ digits of MNIST's 60,000; the `mnist` package ships 10,000 and training and
+   * test digits are disjoint, so n = 5,000 training and m = 5,000 test digits (n + m = 10,000, and
+   * 5,000 is the schema's cap on n and m), N up to 10n = 50,000 features. The sample-wise probe
+   * holds N = 2,500 so that n reaches 2N within the 5,000 training digits. The theory probe at
+   * p = 1,000 with 100 draws per γ, and a LoRA probe trained longer.
+   */
+  full: {
+    probe: "all", n: 5000, m: 5000, sampleN: 2500, theoryP: 1000, theoryTrials: 100,
+    loraTrain: 2000, loraPretrainSteps: 3000, loraSteps: 3000,
+  },
   quick: {
     probe: "all-linear", n: 150, m: 200, sampleN: 150, theoryP: 60, theoryTrials: 10,
     ratios: [0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1, 1.05, 1.1, 1.25, 1.5, 2, 3, 5, 10],

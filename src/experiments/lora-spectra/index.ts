@@ -3,11 +3,34 @@
  * low-rank LoRA adds "intruder dimensions" to the spectrum, and they track forgetting
  * (Shuttleworth, Andreas, Torralba & Sharma, "LoRA vs Full Fine-tuning: An Illusion of Equivalence").
  */
-import type { Experiment } from "../types.js";
+import type { Cost, Experiment } from "../types.js";
+import { variantsFor } from "./finetune.js";
 import { claims } from "./claims.js";
 import { figures } from "./figures.js";
 import { constraints, params, presets, type LoraSpectraParams } from "./params.js";
 import { run, type LoraSpectraTables } from "./run.js";
+
+/** Flops of a thin SVD of an m × n matrix in linalg/ (Float64; a rough count). */
+const svdFlops = (m: number, n: number) => 20 * Math.max(m, n) * Math.min(m, n) ** 2;
+
+/**
+ * The run's work: pretraining and every variant's fine-tuning in tfjs (a step is a forward and
+ * backward pass, 3× the forward's flops, and about 15 ops per layer with the optimizer's), the
+ * evaluations, and the SVDs of every backbone matrix in Float64 on the CPU.
+ */
+export function cost(p: LoraSpectraParams): Cost {
+  const inDim = p.side * p.side;
+  const weights = inDim * p.hidden + (p.layers - 1) * p.hidden * p.hidden + p.hidden * 10;
+  const variants = variantsFor(p).length;
+  const steps = p.preSteps + variants * p.ftSteps;
+  const evals = (2 + variants + p.lambdas.length) * 2 * (p.nTest + p.nTrain);
+  const layerSvd = svdFlops(inDim, p.hidden) + (p.layers - 1) * svdFlops(p.hidden, p.hidden);
+  return {
+    tensorFlops: steps * 6 * p.batch * weights + 2 * evals * weights,
+    tensorOps: steps * (15 * (p.layers + 1) + 20),
+    cpuFlops: (2 + variants + p.lambdas.length) * layerSvd,
+  };
+}
 
 export const loraSpectra: Experiment<LoraSpectraParams, LoraSpectraTables> = {
   name: "lora-spectra",
@@ -37,6 +60,7 @@ export const loraSpectra: Experiment<LoraSpectraParams, LoraSpectraTables> = {
   params,
   constraints,
   presets,
+  cost,
   run,
   figures,
   claims,
