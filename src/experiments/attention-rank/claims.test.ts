@@ -21,6 +21,9 @@ const CLAIM_IDS = [
   "rala-kv-effective-rank-trained", "rala-accuracy-at-least-linear", "scatterbrain-middle-oracle", "scatterbrain-middle-random-features",
 ];
 
+/** The algebraic identities of the heads: sanity checks, shown apart and not counted as paper claims. */
+const SANITY_IDS = ["linear-rank-at-most-d", "softmax-rank-exceeds-d", "rala-output-rank-exceeds-linear"];
+
 /** A table with each row replaced by `edit(row)`. */
 const editRows = <R extends object>(edit: (row: R) => R) => (t: ColumnTable) => aq.from(rowsOf<R>(t).map(edit));
 
@@ -39,11 +42,13 @@ for (const seed of [0, 1]) {
       expectFiniteMetrics(record.metrics);
     });
 
-    it("reproduces the rank claims of Fan et al. §3 (Fig. 2): linear ≤ d < softmax, RALA > linear", () => {
-      for (const id of ["linear-rank-at-most-d", "softmax-rank-exceeds-d", "rala-output-rank-exceeds-linear"]) {
+    it("passes the rank sanity checks of Fan et al. §3 (Fig. 2), shown apart from the claims: linear ≤ d < softmax, RALA > linear", () => {
+      for (const id of SANITY_IDS) {
         const c = claimOf(record.claims, id);
+        expect(c.kind, id).toBe("sanity");
         expect(c.holds, `${id}: ${c.evidence}`).toBe(true);
       }
+      expect(record.claims.filter((c) => c.kind === "sanity").map((c) => c.id)).toEqual(SANITY_IDS);
       expect(record.metrics["random.linear.output.numericalRank"]).toBe(record.params.dRef);
     });
 

@@ -40,7 +40,8 @@ function linearRankAtMostD(r: AttentionRankResult): Claim {
   const slack = pts.map((p) => p.get("linear", "output")!.numericalRank - p.d);
   return {
     id: "linear-rank-at-most-d",
-    statement: "Linear attention's output has rank at most d, the head dim of its queries and keys, whatever N (Fan et al. §3: out = φ(Q)·KV with KV d × dv).",
+    kind: "sanity",
+    statement: "Sanity check (an identity: out = φ(Q)·KV with KV d × dv, Fan et al. §3): linear attention's output has rank at most d, the head dim of its queries and keys, whatever N.",
     holds: pts.length > 0 && over.length === 0,
     evidence: `${pts.length - over.length} of ${pts.length} sweep points have rank(linear output) ≤ d; max rank − d = ${Math.max(...slack)}` +
       (over.length ? `; violated at ${over.slice(0, 3).map((p) => p.key).join("; ")}` : ""),
@@ -53,7 +54,8 @@ function softmaxExceedsD(r: AttentionRankResult): Claim {
   const fails = pts.filter((p) => p.get("softmax", "output")!.numericalRank <= p.d);
   return {
     id: "softmax-rank-exceeds-d",
-    statement: "Softmax attention's output rank exceeds d when N > d (at the points where min(N, dv, rank X) > d leaves room to).",
+    kind: "sanity",
+    statement: "Sanity check (generic algebra: the normalised exponential of a rank-d QKᵀ is generically of full rank): softmax attention's output rank exceeds d when N > d (at the points where min(N, dv, rank X) > d leaves room to).",
     holds: pts.length > 0 && fails.length === 0,
     evidence: pts.length === 0 ? "no sweep point has N > d with room above d" :
       `${pts.length - fails.length} of ${pts.length} such points have rank(softmax output) > d; e.g. ${pts.slice(0, 2).map((p) => `${p.key}: rank ${p.get("softmax", "output")!.numericalRank}`).join("; ")}` +
@@ -68,7 +70,8 @@ function ralaOutputExceedsLinear(r: AttentionRankResult): Claim {
   const gain = mean(pts.map((p) => p.get("rala", "output")!.effectiveRank - p.get("linear", "output")!.effectiveRank));
   return {
     id: "rala-output-rank-exceeds-linear",
-    statement: "RALA's output rank exceeds linear attention's (same head weights; at the points where linear attention is below min(N, dv)).",
+    kind: "sanity",
+    statement: "Sanity check (by construction: RALA's gate and LePE term are not confined to the d-dimensional row space of φ(Q)·KV): RALA's output rank exceeds linear attention's (same head weights; at the points where linear attention is below min(N, dv)).",
     holds: pts.length > 0 && fails.length === 0,
     evidence: `${pts.length - fails.length} of ${pts.length} points have rank(RALA) > rank(linear); mean effective-rank gain ${fmt(gain)}` +
       (fails.length ? `; fails at ${fails.slice(0, 3).map((p) => `${p.key}: ${p.get("rala", "output")!.numericalRank} vs ${p.get("linear", "output")!.numericalRank}`).join("; ")}` : ""),

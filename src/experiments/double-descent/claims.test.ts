@@ -70,7 +70,7 @@ for (const seed of [1, 2]) {
       expect(c.holds, c.evidence).toBe(true);
     });
 
-    it("raises the peak with label noise (Nakkiran et al. 2019, model-wise double descent)", () => {
+    it("makes the peak more pronounced with label noise, against its own baseline (Nakkiran et al. 2019, model-wise double descent)", () => {
       const c = claimOf(record.claims, "label-noise-raises-peak");
       expect(c.holds, c.evidence).toBe(true);
     });
@@ -141,6 +141,21 @@ describe("double-descent claims fail when their evidence says otherwise (seed 1)
   it("label-noise-raises-peak fails when the noisiest labels give the lowest risk", () => {
     const edited = editCurves(record.result, (c) => c.probe === "label-noise" && c.variant === "noise 20%", (c) => ({ ...c, testRisk: 1e-6 }));
     expect(claimOn(record, edited, "label-noise-raises-peak").holds).toBe(false);
+  });
+
+  // Noise that raises the risk by the same factor everywhere raises every region mean but leaves
+  // the peak no more pronounced: the claim must fail. Raising only the critical region's risk
+  // (0.5 ≤ N/n ≤ 2) with the noise level makes the peak stand out more: then it holds.
+  it("label-noise-raises-peak fails when noise scales the whole clean curve, and holds when it raises only the peak", () => {
+    const level: Record<string, number> = { "noise 0%": 0, "noise 10%": 1, "noise 20%": 2 };
+    const clean = new Map(curveRows(record.result, (c) => c.probe === "label-noise" && c.variant === "noise 0%").map((c) => [c.size, c.testRisk]));
+    const scaled = (inRegionOnly: boolean) => editCurves(record.result, (c) => c.probe === "label-noise", (c) => ({
+      ...c, testRisk: clean.get(c.size)! * (inRegionOnly && (c.ratio < 0.5 || c.ratio > 2) ? 1 : 1 + level[c.variant]),
+    }));
+    const uniform = claimOn(record, scaled(false), "label-noise-raises-peak");
+    expect(uniform.holds, uniform.evidence).toBe(false);
+    const peaked = claimOn(record, scaled(true), "label-noise-raises-peak");
+    expect(peaked.holds, peaked.evidence).toBe(true);
   });
 
   it("more-data-hurts fails when the sample-wise risk falls with every added sample", () => {

@@ -6,8 +6,8 @@ import type { Claim } from "../types.js";
 import { mainFeatures, type DoubleDescentParams } from "./params.js";
 import type { DoubleDescentResult } from "./run.js";
 import {
-  argmax, awayFrom, awayFromThreshold, criticalRegion, curveOf, envelope, loraCurve, loraPeak, nearest,
-  peakOf, peakRegionRisk, riseFactor, theoryRows, variants,
+  argmax, awayFrom, awayFromThreshold, awayRegionRisk, criticalRegion, curveOf, envelope, loraCurve, loraPeak, nearest,
+  peakOf, peakRegionRisk, peakRise, riseFactor, theoryRows, variants,
 } from "./summary.js";
 
 /** Every tolerance, in one place; the claim texts quote them. */
@@ -83,12 +83,12 @@ export function claimsOf(r: DoubleDescentResult, p: DoubleDescentParams): Claim[
     const noise = variants(curves, "label-noise");
     if (noise.length > 1) {
       const cs = noise.map((v) => curveOf(curves, "label-noise", main, v));
-      const region = cs.map(peakRegionRisk);
+      const region = cs.map(peakRegionRisk), away = cs.map(awayRegionRisk), rise = cs.map(peakRise);
       out.push({
         id: "label-noise-raises-peak",
-        statement: `Label noise raises the peak: the test risk over the critical region ${criticalRegion[0]} ≤ N/n ≤ ${criticalRegion[1]} (geometric mean) grows with each step of label noise (Nakkiran et al. 2019, arXiv:1912.02292, model-wise double descent)`,
-        holds: region.every((x, i) => i === 0 || x > region[i - 1]),
-        evidence: noise.map((v, i) => `${v}: ${fmt(region[i])} (largest single point ${fmt(Math.max(...cs[i].testRisk))})`).join("; "),
+        statement: `Label noise makes the peak more pronounced: at each noise level the peak's rise over its own baseline, the test risk over the critical region ${criticalRegion[0]} ≤ N/n ≤ ${criticalRegion[1]} divided by the risk at the grid points away from it (N/n < ${criticalRegion[0]} or > ${criticalRegion[1]}; geometric means), grows with each step of label noise. Noise raises the risk everywhere, so the peak is measured against its own baseline (Nakkiran et al. 2019, arXiv:1912.02292, model-wise double descent: label noise makes the peak more pronounced)`,
+        holds: rise.every(Number.isFinite) && rise.every((x, i) => i === 0 || x > rise[i - 1]),
+        evidence: noise.map((v, i) => `${v}: ×${fmt(rise[i])} (region ${fmt(region[i])} over away ${fmt(away[i])}; largest single point ${fmt(Math.max(...cs[i].testRisk))})`).join("; "),
       });
     }
 

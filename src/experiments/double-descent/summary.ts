@@ -85,6 +85,28 @@ export function peakRegionRisk(c: Curve): number {
   return Math.exp(s / k);
 }
 
+/**
+ * Geometric mean of the test risk away from the threshold, at the grid points outside the critical
+ * region (N/n below its lower end or above its upper end): the baseline the peak rises from. NaN
+ * when the grid has no such point.
+ */
+export function awayRegionRisk(c: Curve): number {
+  let s = 0, k = 0;
+  c.ratio.forEach((r, i) => {
+    if (r < criticalRegion[0] || r > criticalRegion[1]) {
+      s += Math.log(c.testRisk[i]);
+      k++;
+    }
+  });
+  return k > 0 ? Math.exp(s / k) : NaN;
+}
+
+/**
+ * How far the peak stands above its own baseline: the critical region's risk over the risk away
+ * from it. Label noise raises the risk everywhere; this ratio says whether the peak grows more.
+ */
+export const peakRise = (c: Curve): number => peakRegionRisk(c) / awayRegionRisk(c);
+
 /** Pointwise minimum over several curves on the same grid, and which curve attains it. */
 export function envelope(curves: Curve[]): { testRisk: number[]; which: number[] } {
   const testRisk: number[] = [], which: number[] = [];
@@ -202,6 +224,11 @@ export function metricsOf(tables: DoubleDescentTables, main: FeatureKind): Recor
       const c = curveOf(curves, "label-noise", main, v);
       m[`labelNoise.${noiseKey(v)}.peakRisk`] = Math.max(...c.testRisk);
       m[`labelNoise.${noiseKey(v)}.peakRegionRisk`] = peakRegionRisk(c);
+      const rise = peakRise(c);
+      if (Number.isFinite(rise)) {
+        m[`labelNoise.${noiseKey(v)}.awayRisk`] = awayRegionRisk(c);
+        m[`labelNoise.${noiseKey(v)}.peakRise`] = rise;
+      }
     }
     const s = curveOf(curves, "sample-wise", main, "min-norm");
     if (s.size.length > 0) {
