@@ -52,7 +52,7 @@ export { slider, dropdown, checkbox, button, output, hbox, vbox, interact, fixed
 export type { SliderOptions, DropdownOptions, CheckboxOptions, ButtonOptions, OutputOptions, BoxOptions, LayoutOptions, StyleOptions } from "./widgets/index.js";
 export type { ControlSpec, InteractOptions, ProgressOptions, ExploreOptions, Change } from "./widgets/index.js";
 export { sweep, sweepRecords } from "./sweep/index.js";
-export type { SweepOptions, SweepPoint, Grid } from "./sweep/index.js";
+export type { SweepOptions, SweepPoint, Grid, SlurmSweepOptions, SlurmSweepSummary } from "./sweep/index.js";
 // arquero's table type, re-exported so a notebook cell can hold what `sweep` returns (tslab
 // emits declarations per cell, and needs a name for every inferred type).
 export type { ColumnTable } from "arquero";

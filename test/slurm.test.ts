@@ -3,7 +3,8 @@
  * (test/slurm/cluster.sh: its own slurm.conf, munge key, state and spool folders and ports, in a
  * temporary folder). A 6-point sweep runs as one job array, one task at a time; one pending task and
  * one running task are cancelled with scancel; re-submission must compute just those two points, and
- * the merged table must equal a local `--jobs 1` sweep of the same grid byte for byte.
+ * the merged table must equal a local `--jobs 1` sweep of the same grid byte for byte. Then
+ * `lab.sweep(..., {executor: "slurm"})` from this process must return the in-process table.
  *
  * Needs Debian's slurm-wlm and munge, and root (the cluster's SlurmUser), or sudo without a password.
  * Skipped where slurm-wlm is not installed, except under CI (CI set), where that is a failure.
@@ -177,5 +178,47 @@ describe.skipIf(skip)("lowrank-lab sweep --executor slurm on a one-node Slurm cl
     expect(ours.toString("utf8").split("\n")[0]).toMatch(/^k,seed,/);
     expect(ours.toString("utf8")).toBe(theirs.toString("utf8"));
     expect(ours.equals(theirs)).toBe(true);
+  });
+
+  it("lab.sweep with executor slurm submits one array from this process, follows it on the progress bar and returns the in-process table; without wait it returns a summary and a later call picks up what is done", async () => {
+    const lab = await import("../dist/src/index.js");
+    const labCache = join(dir, "cache-lab");
+    const common = { preset: "quick", params: { T: 400 }, cacheDir: labCache, executor: "slurm" } as const;
+    const saved = process.env.SLURM_CONF;
+    process.env.SLURM_CONF = env.SLURM_CONF;
+    try {
+      // The CLI's checks, as one-line UsageErrors, before anything is written.
+      const bad = await lab.sweep("matrix-sensing", { k: [3, 4] }, { ...common, maxParallel: 0 }).catch((e: Error) => e);
+      expect(bad).toBeInstanceOf(Error);
+      expect((bad as Error).name).toBe("UsageError");
+      expect((bad as Error).message).toMatch(/^sweep: maxParallel 0 is not allowed; allowed: an integer >= 1$/);
+      expect(existsSync(labCache)).toBe(false);
+
+      const polls: Array<{ done: number; total: number; detail?: string }> = [];
+      const table = await lab.sweep("matrix-sensing", { k: [3, 4] }, { ...common, progress: (done, total, detail) => polls.push({ done, total, detail }) });
+      const local = await lab.sweep("matrix-sensing", { k: [3, 4] }, { ...common, executor: undefined, cacheDir: join(dir, "cache-lab-local"), progress: false });
+      expect(table.toCSV()).toBe(local.toCSV());
+      expect(polls.length).toBeGreaterThan(0);
+      expect(polls.every((p) => p.total === 2 && p.done <= 2)).toBe(true);
+      expect(polls.at(-1)).toMatchObject({ done: 2, total: 2 });
+      expect(polls[0].detail).toMatch(/^job \d+: /);
+      const slurmDirs = () => readdirSync(join(labCache, "matrix-sensing", "slurm"));
+      expect(slurmDirs()).toHaveLength(1);
+      expect(JSON.parse(readFileSync(join(labCache, "matrix-sensing", "slurm", slurmDirs()[0], "tasks.json"), "utf8"))).toHaveLength(2);
+
+      // Without wait: a summary at once, and only the missing point submitted.
+      const summary = await lab.sweep("matrix-sensing", { k: [3, 4, 5] }, { ...common, wait: false });
+      expect(summary).toMatchObject({ experiment: "matrix-sensing", points: 3, cached: 2, submitted: 1, queued: 0, failed: 0 });
+      expect(summary.jobId).toMatch(/^\d+$/);
+      expect(slurmDirs()).toHaveLength(2);
+      // The same grid later: nothing submitted again (the point is pending, running or done), the whole table back.
+      const all = await lab.sweep("matrix-sensing", { k: [3, 4, 5] }, { ...common, progress: false });
+      expect(slurmDirs()).toHaveLength(2);
+      const localAll = await lab.sweep("matrix-sensing", { k: [3, 4, 5] }, { ...common, executor: "local", cacheDir: join(dir, "cache-lab-local"), progress: false });
+      expect(all.toCSV()).toBe(localAll.toCSV());
+    } finally {
+      if (saved === undefined) delete process.env.SLURM_CONF;
+      else process.env.SLURM_CONF = saved;
+    }
   });
 });

@@ -8,7 +8,6 @@
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { readFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import { UsageError } from "../compute/usageError.js";
 import { getExperiment } from "../experiments/registry.js";
 import { checkSeed } from "../run/plan.js";
@@ -17,8 +16,8 @@ import { parseGridArgs, expandGrid, type GridPoint } from "../sweep/grid.js";
 import { mergeCached } from "../sweep/merge.js";
 import { errorPath, planOf, runPointTask, taskOf, writeError, type PointTask } from "../sweep/point.js";
 import { runPool } from "../sweep/pool.js";
-import { checkSlurm, inFlight, submitArray, waitForArray } from "../sweep/slurm/executor.js";
-import { planKey, pointHash } from "../run/cache.js";
+import { checkSlurm } from "../sweep/slurm/executor.js";
+import { planSubmission, submitAndWait, type SlurmPlan } from "../sweep/slurm/sweep.js";
 import { parse, parseSets } from "./args.js";
 import { checkOutDir, makeOutDir } from "./outDir.js";
 import { writeAtomic } from "./outputs.js";
@@ -79,31 +78,16 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const start = performance.now();
   const log = (s: string) => process.stderr.write(`sweep ${name}: ${s}\n`);
   const before = await mergeCached(points, tasks, values.table);
-  let todo = values.force ? tasks.map((_, i) => i) : before.missing;
+  const candidates = values.force ? tasks.map((_, i) => i) : before.missing;
   // Points that an earlier submission still has pending or running are not queued again (and --wait waits for them too).
-  const earlierJobs = new Set<string>();
-  let queued = 0;
-  if (slurm && !values["merge-only"] && !values.force && todo.length > 0) {
-    const live = new Map<string, string>();
-    for (const { jobId, task } of inFlight(cacheDir, name)) {
-      try {
-        live.set(pointHash(planKey(planOf(task))), jobId);
-      } catch {
-        // a task of another version of the experiment: not one of these points
-      }
-    }
-    todo = todo.filter((i) => {
-      const job = live.get(pointHash(planKey(planOf(tasks[i]))));
-      if (job !== undefined) earlierJobs.add(job);
-      return job === undefined;
-    });
-    queued = before.missing.length - todo.length;
-  }
-  log(`${points.length} points, ${points.length - todo.length - queued} cached, ${queued ? `${queued} pending or running in job ${[...earlierJobs].join(", ")}, ` : ""}${todo.length} to run${values["merge-only"] ? " (--merge-only: none run)" : todo.length === 0 ? "" : slurm ? " as a Slurm job array" : ` in ${Math.min(jobs, todo.length)} worker process(es)`}`);
+  const plan: SlurmPlan = slurm && !values["merge-only"] ? planSubmission(tasks, candidates, name, cacheDir, !!values.force) : { todo: candidates, queued: [], earlierJobs: [] };
+  const { todo, earlierJobs } = plan;
+  const queued = plan.queued.length;
+  log(`${points.length} points, ${points.length - todo.length - queued} cached, ${queued ? `${queued} pending or running in job ${earlierJobs.join(", ")}, ` : ""}${todo.length} to run${values["merge-only"] ? " (--merge-only: none run)" : todo.length === 0 ? "" : slurm ? " as a Slurm job array" : ` in ${Math.min(jobs, todo.length)} worker process(es)`}`);
   let computed = 0;
   let jobId: string | undefined;
   const failedNow = new Map<number, string>();
-  if (!values["merge-only"] && (todo.length > 0 || earlierJobs.size > 0)) {
+  if (!values["merge-only"] && (todo.length > 0 || earlierJobs.length > 0)) {
     if (!slurm) {
       let done = 0;
       await runPool(todo.map((i) => tasks[i]), {
@@ -117,26 +101,18 @@ export async function sweepCommand(argv: string[]): Promise<number> {
         },
       });
     } else {
-      // A point submitted again starts with no error: the one kept from an earlier try would count it failed while it runs.
-      for (const i of todo) await rm(errorPath(cacheDir, planOf(tasks[i])), { force: true });
-      const sub = todo.length > 0 ? submitArray(todo.map((i) => tasks[i]), name, cacheDir, slurmOptions) : undefined;
-      jobId = sub?.jobId;
-      if (sub) log(`submitted job array ${jobId} (${todo.length} tasks); script ${sub.script}, logs task-<i>.log beside it`);
-      const jobIds = [...(jobId ? [jobId] : []), ...earlierJobs];
-      if (values.wait) {
-        let last = "";
-        await waitForArray(jobIds, async () => {
-          const m = await mergeCached(points, tasks, undefined);
-          const line = `job ${jobIds.join(", ")}: ${m.cached.length}/${points.length} points done, ${m.failed.length} failed`;
+      let last = "";
+      const sub = await submitAndWait(tasks, plan, name, cacheDir, {
+        ...slurmOptions,
+        wait: !!values.wait,
+        onSubmitted: (s, count) => log(`submitted job array ${s.jobId} (${count} tasks); script ${s.script}, logs task-<i>.log beside it`),
+        onPoll: ({ done, failed, total, jobIds }) => {
+          const line = `job ${jobIds.join(", ")}: ${done}/${total} points done, ${failed} failed`;
           if (line !== last) log(line);
           last = line;
-        });
-        // A task killed before it could say why (node failure, SIGKILL) leaves neither a point nor an error: say so.
-        for (const i of sub ? todo : []) {
-          const m = await mergeCached([points[i]], [tasks[i]]);
-          if (m.missing.length && !m.failed.length) await writeError(errorPath(cacheDir, planOf(tasks[i])), `job ${jobId} ended without a result for this point (cancelled before it ran, killed, time limit or node failure); see ${join(sub!.dir, `task-${todo.indexOf(i)}.log`)}`);
-        }
-      }
+        },
+      });
+      jobId = sub.submission?.jobId;
     }
   }
   const after = await mergeCached(points, tasks, values.table);

@@ -16,6 +16,7 @@ import { checkSeed, resolvePlan } from "../run/plan.js";
 import { defaultCacheDir, runPlan } from "../run/runner.js";
 import { progress as progressBar } from "../widgets/progress.js";
 import { expandGrid, type Grid, type GridPoint } from "./grid.js";
+import type { SlurmSweepOptions, SlurmSweepSummary } from "./slurm/sweep.js";
 
 export interface SweepOptions {
   /** Seed of every point (common random numbers across the grid); default 0. Sweep seeds with a `seed` key in the grid. */
@@ -34,11 +35,13 @@ export interface SweepOptions {
   progress?: boolean | ProgressFn;
   /** Stops the sweep between points, and the point in flight where the experiment checks it. */
   signal?: AbortSignal;
+  /** Where the points run: "local" (default), one after another in this process; "slurm" takes SlurmSweepOptions. */
+  executor?: "local";
 }
 
 export { defaultCacheDir };
 
-function describePoint(point: GridPoint): string {
+export function describePoint(point: GridPoint): string {
   return Object.entries(point).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : String(v)}`).join(", ");
 }
 
@@ -74,6 +77,8 @@ export interface SweepPoint {
  * anything a sweep (in this notebook, from the CLI, or on a cluster) already cached.
  */
 export async function sweepRecords(which: string | Experiment, grid: Grid, options: SweepOptions = {}): Promise<SweepPoint[]> {
+  const executor = (options as { executor?: unknown }).executor;
+  if (executor !== undefined && executor !== "local") throw new UsageError(`sweepRecords: executor ${JSON.stringify(executor)} is not allowed; allowed: "local" (run lab.sweep with executor "slurm" first; sweepRecords then reads its points from the cache)`);
   const experiment = typeof which === "string" ? getExperiment(which) : which;
   const preset = options.preset ?? "paper";
   const baseSeed = checkSeed(options.seed ?? 0);
@@ -106,7 +111,31 @@ export async function sweepRecords(which: string | Experiment, grid: Grid, optio
   return out;
 }
 
-export async function sweep(which: string | Experiment, grid: Grid, options: SweepOptions = {}): Promise<ColumnTable> {
+/**
+ * The sweep as one table. With `{executor: "slurm", ...}` the points not cached yet run as ONE
+ * Slurm job array (the same code as `lowrank-lab sweep --executor slurm`): with `wait` (default)
+ * the progress bar follows the array and the merged table is returned, the same as this process
+ * would have computed; with `wait: false` a SlurmSweepSummary is returned at once.
+ */
+export function sweep(which: string | Experiment, grid: Grid, options: SlurmSweepOptions & { wait: false }): Promise<SlurmSweepSummary>;
+export function sweep(which: string | Experiment, grid: Grid, options?: SweepOptions | (SlurmSweepOptions & { wait?: true })): Promise<ColumnTable>;
+export function sweep(which: string | Experiment, grid: Grid, options: SweepOptions | SlurmSweepOptions): Promise<ColumnTable | SlurmSweepSummary>;
+export async function sweep(which: string | Experiment, grid: Grid, options: SweepOptions | SlurmSweepOptions = {}): Promise<ColumnTable | SlurmSweepSummary> {
+  const executor: unknown = options.executor;
+  if (executor === "slurm") {
+    const { sweepOnSlurm } = await import("./slurm/sweep.js");
+    return sweepOnSlurm(which, grid, options as SlurmSweepOptions);
+  }
+  if (executor !== undefined && executor !== "local") throw new UsageError(`sweep: executor ${JSON.stringify(executor)} is not allowed; allowed: "local", "slurm"`);
+  for (const key of SLURM_ONLY) {
+    if ((options as Record<string, unknown>)[key] !== undefined) throw new UsageError(`sweep: ${key} needs executor: "slurm"`);
+  }
+  return sweepLocal(which, grid, options as SweepOptions);
+}
+
+const SLURM_ONLY = ["partition", "time", "maxParallel", "sbatchArgs", "wait"];
+
+async function sweepLocal(which: string | Experiment, grid: Grid, options: SweepOptions): Promise<ColumnTable> {
   const parts = (await sweepRecords(which, grid, options)).map(({ point, record }) => withPointColumns(pick(record, options.table), point));
   return parts.length === 1 ? parts[0] : parts[0].concat(...parts.slice(1));
 }
@@ -124,9 +153,9 @@ export function pick(record: RunRecord, name: string | undefined): ColumnTable {
   return table;
 }
 
-type Report = ((done: number, detail?: string) => void) & { finish(summary?: string): void };
+export type Report = ((done: number, detail?: string) => void) & { finish(summary?: string): void };
 
-function makeReport(option: SweepOptions["progress"], label: string, total: number): Report {
+export function makeReport(option: SweepOptions["progress"], label: string, total: number): Report {
   if (typeof option === "function") {
     const fn = ((done: number, detail?: string) => option(done, total, detail)) as Report;
     fn.finish = () => {};

@@ -34,13 +34,21 @@ function have(cmd: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 }
 
-/** Checks before anything is written: the Slurm commands are on PATH and the options make sense. Returns warnings. */
-export function checkSlurm(options: SlurmOptions, cacheDir: string): string[] {
+/** How an option is named in messages: `--max-parallel 0` on the command line, `sweep: maxParallel 0` in a notebook. */
+const NOTEBOOK_NAMES: Record<string, string> = { "--executor": "sweep: executor", "--time": "sweep: time", "--max-parallel": "sweep: maxParallel" };
+
+/**
+ * Checks before anything is written: the Slurm commands are on PATH and the options make sense.
+ * Returns warnings. `face` names the options as the command line (default) or `lab.sweep` spells them.
+ */
+export function checkSlurm(options: SlurmOptions, cacheDir: string, face: "cli" | "notebook" = "cli"): string[] {
+  const name = (flag: string) => (face === "cli" ? flag : NOTEBOOK_NAMES[flag]);
   for (const cmd of ["sbatch", "squeue", "scancel"]) {
-    if (!have(cmd)) throw new UsageError(`--executor slurm needs ${cmd} on PATH (not found); allowed executors here: local`);
+    if (!have(cmd)) throw new UsageError(`${name("--executor")} slurm needs ${cmd} on PATH (not found); allowed executors here: local`);
   }
-  if (options.time !== undefined && !/^(\d+-)?\d{1,2}(:\d{2}){0,2}$/.test(options.time)) throw new UsageError(`--time ${options.time} is not allowed; allowed: [D-]HH:MM:SS, e.g. 01:00:00`);
-  if (options.maxParallel !== undefined && (!Number.isInteger(options.maxParallel) || options.maxParallel < 1)) throw new UsageError(`--max-parallel ${options.maxParallel} is not allowed; allowed: an integer >= 1`);
+  if (options.time !== undefined && (typeof options.time !== "string" || !/^(\d+-)?\d{1,2}(:\d{2}){0,2}$/.test(options.time))) throw new UsageError(`${name("--time")} ${options.time} is not allowed; allowed: [D-]HH:MM:SS, e.g. 01:00:00`);
+  if (options.maxParallel !== undefined && (!Number.isInteger(options.maxParallel) || options.maxParallel < 1)) throw new UsageError(`${name("--max-parallel")} ${options.maxParallel} is not allowed; allowed: an integer >= 1`);
+  if (options.sbatchArgs !== undefined && (!Array.isArray(options.sbatchArgs) || options.sbatchArgs.some((a) => typeof a !== "string"))) throw new UsageError(`sweep: sbatchArgs ${JSON.stringify(options.sbatchArgs)} is not allowed; allowed: an array of strings, e.g. ["--account=myproj"]`);
   const warnings: string[] = [];
   let probe = cacheDir;
   for (;;) {
@@ -92,7 +100,7 @@ export function submitArray(tasks: PointTask[], experiment: string, cacheDir: st
     out = execFileSync("sbatch", ["--parsable", ...(options.sbatchArgs ?? []), script], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (e) {
     const stderr = String((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split("\n")[0];
-    throw new UsageError(`sbatch refused the job array (${stderr}); check --partition, --time and --sbatch-arg`);
+    throw new UsageError(`sbatch refused the job array (${stderr}); check the partition, time limit and extra sbatch arguments`);
   }
   const jobId = out.trim().split(";")[0];
   writeFileSync(join(dir, "job.id"), jobId + "\n");
@@ -141,22 +149,55 @@ export function inFlight(cacheDir: string, experiment: string): Array<{ jobId: s
   return out;
 }
 
-/** Array tasks of a job still known to squeue (pending or running); undefined when squeue gave no answer. */
-export function liveTasks(jobId: string): number | undefined {
+/** A job array's tasks that squeue still lists. */
+export interface ArrayState {
+  running: number;
+  pending: number;
+}
+
+/** States squeue gives a task that has started. */
+const STARTED = new Set(["RUNNING", "COMPLETING", "CONFIGURING", "STAGE_OUT", "SIGNALING"]);
+/** States of a task that has ended (squeue lists them for a while after the end); any other is waiting: pending, suspended, requeued. */
+const ENDED = new Set(["COMPLETED", "CANCELLED", "FAILED", "TIMEOUT", "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE", "OUT_OF_MEMORY", "SPECIAL_EXIT", "REVOKED"]);
+
+/** The tasks of a job still known to squeue (pending or running); undefined when squeue gave no answer. */
+export function arrayState(jobId: string): ArrayState | undefined {
   const r = spawnSync("squeue", ["-h", "-r", "-j", jobId, "-o", "%i %T"], { encoding: "utf8" });
-  if (r.status === 0) return r.stdout.split("\n").filter((l) => l.trim() !== "").length;
+  if (r.status === 0) {
+    const state: ArrayState = { running: 0, pending: 0 };
+    for (const line of r.stdout.split("\n")) {
+      const [, status] = line.trim().split(/\s+/);
+      if (status === undefined || ENDED.has(status)) continue;
+      if (STARTED.has(status)) state.running++;
+      else state.pending++;
+    }
+    return state;
+  }
   // squeue forgets a job soon after it ends, and then says "Invalid job id specified": nothing is live.
   // Any other failure (slurmctld busy, restarting, a timeout) is no answer at all: reading it as "ended"
   // would stop the wait early and record every pending point as failed.
-  return /invalid job id/i.test(r.stderr ?? "") ? 0 : undefined;
+  return /invalid job id/i.test(r.stderr ?? "") ? { running: 0, pending: 0 } : undefined;
 }
 
-/** Polls until none of `jobIds` has a task pending or running. */
-export async function waitForArray(jobIds: string | string[], onPoll: () => Promise<void>, intervalMs = 1000): Promise<void> {
+/** Array tasks of a job still known to squeue (pending or running); undefined when squeue gave no answer. */
+export function liveTasks(jobId: string): number | undefined {
+  const state = arrayState(jobId);
+  return state && state.running + state.pending;
+}
+
+/**
+ * Polls until none of `jobIds` has a task pending or running. `onPoll` sees each answer (summed over
+ * the jobs; undefined when squeue gave none), the last one after squeue has said that every job ended,
+ * so what it reads from the cache then is final. An aborted `signal` stops the wait (not the jobs).
+ */
+export async function waitForArray(jobIds: string | string[], onPoll: (live: ArrayState | undefined) => Promise<void> | void, intervalMs = 1000, signal?: AbortSignal): Promise<void> {
   for (;;) {
-    await onPoll();
-    if ([jobIds].flat().every((id) => liveTasks(id) === 0)) break;
+    if (signal?.aborted) throw signal.reason ?? new DOMException("wait for the job array aborted", "AbortError");
+    const states = [jobIds].flat().map(arrayState);
+    let live: ArrayState | undefined = { running: 0, pending: 0 };
+    for (const s of states) live = s && live && { running: live.running + s.running, pending: live.pending + s.pending };
+    await onPoll(live);
+    if (live && live.running + live.pending === 0) return;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  await onPoll();
 }
