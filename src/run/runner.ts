@@ -105,16 +105,27 @@ export interface MeasuredRates {
   cpuFlopsPerSecond: number;
 }
 
-/** Runs `fn` until `minMs` have passed (at least once, at most `maxReps` times); returns ms per call. */
-function timed(fn: () => void, minMs: number, maxReps = 50): number {
-  fn(); // warm-up: shader compilation, WebAssembly instantiation, JIT
+/**
+ * Runs `fn` until `minMs` have passed (at least once, at most `maxReps` times); returns ms per
+ * call. Asynchronous because a tfjs probe must read its result back with `data()`: WebGPU in Node
+ * has no synchronous read (`dataSync` needs an OffscreenCanvas there).
+ */
+async function timed(fn: () => void | Promise<void>, minMs: number, maxReps = 50): Promise<number> {
+  await fn(); // warm-up: shader compilation, WebAssembly instantiation, JIT
   let reps = 0;
   const start = performance.now();
   do {
-    fn();
+    await fn();
     reps++;
   } while (performance.now() - start < minMs && reps < maxReps);
   return (performance.now() - start) / reps;
+}
+
+/** Runs a tfjs computation and waits for its result on the host, then frees it. */
+async function readBack(make: () => tf.Tensor): Promise<void> {
+  const t = make();
+  await t.data();
+  t.dispose();
 }
 
 let rates: Promise<MeasuredRates> | undefined;
@@ -131,7 +142,7 @@ export function measureRates(): Promise<MeasuredRates> {
     let tensorFlopsPerSecond = 0, matMulSize = 0;
     for (const n of [128, 256, 512, 1024]) {
       const a = tf.randomUniform([n, n]), b = tf.randomUniform([n, n]);
-      const ms = timed(() => tf.tidy(() => tf.matMul(a, b).dataSync()), 40, 10);
+      const ms = await timed(() => readBack(() => tf.matMul(a, b)), 40, 10);
       tf.dispose([a, b]);
       const rate = (2 * n ** 3) / (ms / 1000);
       if (rate > tensorFlopsPerSecond) [tensorFlopsPerSecond, matMulSize] = [rate, n];
@@ -139,15 +150,15 @@ export function measureRates(): Promise<MeasuredRates> {
     }
     const x = tf.ones([64]);
     const chain = 200;
-    const msChain = timed(() => tf.tidy(() => {
+    const msChain = await timed(() => readBack(() => tf.tidy(() => {
       let y = x;
       for (let i = 0; i < chain; i++) y = tf.add(y, x);
-      y.dataSync();
-    }), 60, 20);
+      return y;
+    })), 60, 20);
     x.dispose();
     const k = 256;
     const A = new Float64Array(k * k).fill(0.5), B = new Float64Array(k * k).fill(0.25), C = new Float64Array(k * k);
-    const msGemm = timed(() => _gemm(k, k, k, 1, A, 0, k, 1, B, 0, k, C, 0, k), 60, 50);
+    const msGemm = await timed(() => _gemm(k, k, k, 1, A, 0, k, 1, B, 0, k, C, 0, k), 60, 50);
     return {
       backend, tensorFlopsPerSecond, matMulSize,
       secondsPerOp: msChain / 1000 / chain,
