@@ -71,4 +71,23 @@ describe("webgpu backend", () => {
       expect(Math.abs(g.metrics[key] - value), key).toBeLessThan(2e-3 * Math.max(1, Math.abs(value)));
     }
   });
+
+  it.skipIf(!haveSwiftShader && !process.env.CI)("trains attention-rank's ViTs and judges its claims as wasm does (a shortened quick run)", () => {
+    const testSize = 100;
+    const args = ["run", "attention-rank", "--preset", "quick", "--set", "steps=2", "--set", "trainSize=500", "--set", `testSize=${testSize}`, "--set", "rankImages=1", "--json"];
+    const gpu = cli([...args, "--out", mkdtempSync(join(tmpdir(), "lowrank-webgpu-"))], software);
+    const cpu = cli([...args, "--out", mkdtempSync(join(tmpdir(), "lowrank-wasm-"))], { LOWRANK_BACKEND: "wasm" });
+    expect(gpu.code, gpu.stderr).toBe(0);
+    expect(cpu.code, cpu.stderr).toBe(0);
+    const [g, c] = [JSON.parse(gpu.stdout), JSON.parse(cpu.stdout)];
+    expect([g.backend, c.backend]).toEqual(["webgpu", "wasm"]);
+    const holds = (r: { claims: Array<{ id: string; holds: boolean }> }) => r.claims.map((x) => [x.id, x.holds]);
+    expect(holds(g)).toEqual(holds(c));
+    // The untrained ranks are Float64 on the CPU on both; the trained ones come from float32
+    // weights, and an accuracy may differ by one test image where two logits nearly tie.
+    for (const [key, value] of Object.entries(c.metrics as Record<string, number>)) {
+      const tolerance = key.startsWith("accuracy.") ? 1 / testSize + 1e-9 : 2e-3 * Math.max(1, Math.abs(value));
+      expect(Math.abs(g.metrics[key] - value), key).toBeLessThanOrEqual(tolerance);
+    }
+  });
 });

@@ -9,6 +9,7 @@
  * (φ(q)·KV·z + LePE(v)) ⊙ o with a 5×5 depthwise LePE and o = x Wo. RoPE is left out.
  */
 import { tf } from "../../compute/backend.js";
+import { readTensors } from "../../compute/memory.js";
 import type { Rng } from "../../compute/rng.js";
 import { UsageError } from "../../compute/usageError.js";
 import { matrix, type Matrix } from "../../linalg/matrix.js";
@@ -37,11 +38,11 @@ export interface Vit {
   /** Logits for images [B, 784] with pixels in [0, 1]. */
   logits(images: tf.Tensor2D): tf.Tensor2D;
   /** The normalised tokens entering block `b`'s attention, for one image: [N, D]. */
-  attentionInput(image: Float32Array, b: number): Matrix;
+  attentionInput(image: Float32Array, b: number): Promise<Matrix>;
   /** Block `b`'s attention output (heads concatenated, before the projection), for one image: [N, D]. */
-  attentionOutput(image: Float32Array, b: number): Matrix;
+  attentionOutput(image: Float32Array, b: number): Promise<Matrix>;
   /** Block `b`'s weights for head `h`, as Float64 matrices for attention.ts. */
-  headWeights(b: number, h: number): HeadWeights;
+  headWeights(b: number, h: number): Promise<HeadWeights>;
   parameterCount(): number;
   dispose(): void;
 }
@@ -200,11 +201,10 @@ export function vit(config: VitConfig, rng: Rng): Vit {
       return tf.matMul(pooled, params.head).add(params.headBias) as tf.Tensor2D;
     });
 
-  /** Copies a tensor into a Float64 matrix and frees it. */
-  const toMatrix64 = (t: tf.Tensor, rows: number, cols: number): Matrix => {
-    const out = matrix(rows, cols, t.dataSync());
-    t.dispose();
-    return out;
+  /** Reads the tensor `make` returns (made inside a tidy) into a Float64 matrix, and frees it. */
+  const toMatrix64 = async (make: () => tf.Tensor, rows: number, cols: number): Promise<Matrix> => {
+    const [values] = await readTensors(() => [make()]);
+    return matrix(rows, cols, values);
   };
 
   /** LN₁ of the tokens entering block b, for one image: [1, N, D]. */
@@ -220,20 +220,20 @@ export function vit(config: VitConfig, rng: Rng): Vit {
     params,
     logits,
     attentionInput(image, b) {
-      return toMatrix64(tf.tidy(() => normalisedInput(image, b).reshape([N, D])), N, D);
+      return toMatrix64(() => normalisedInput(image, b).reshape([N, D]), N, D);
     },
     attentionOutput(image, b) {
-      return toMatrix64(tf.tidy(() => attention(normalisedInput(image, b), b).reshape([N, D])), N, D);
+      return toMatrix64(() => attention(normalisedInput(image, b), b).reshape([N, D]), N, D);
     },
-    headWeights(b, h) {
-      const take = (name: string, rows: number): Matrix => toMatrix64(params[name].slice([0, h * d], [rows, d]), rows, d);
-      const zero = matrix(D, d);
+    async headWeights(b, h) {
+      const take = (name: string, rows: number): Promise<Matrix> => toMatrix64(() => params[name].slice([0, h * d], [rows, d]), rows, d);
+      const rala = config.kind === "rala";
       return {
-        Wq: take(`Wq${b}`, D),
-        Wk: take(`Wk${b}`, D),
-        Wv: take(`Wv${b}`, D),
-        Wo: config.kind === "rala" ? take(`Wo${b}`, D) : zero,
-        lepe: config.kind === "rala" ? take(`lepe${b}`, lepeSize * lepeSize) : matrix(lepeSize * lepeSize, d),
+        Wq: await take(`Wq${b}`, D),
+        Wk: await take(`Wk${b}`, D),
+        Wv: await take(`Wv${b}`, D),
+        Wo: rala ? await take(`Wo${b}`, D) : matrix(D, d),
+        lepe: rala ? await take(`lepe${b}`, lepeSize * lepeSize) : matrix(lepeSize * lepeSize, d),
       };
     },
     parameterCount: () => Object.values(params).reduce((n, v) => n + v.size, 0),

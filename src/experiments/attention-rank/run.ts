@@ -165,13 +165,13 @@ export async function run(p: AttentionRankParams, ctx: RunContext): Promise<Atte
       }, ctx.rng.fork(`train/${kind}`));
       try {
         curve.forEach((c) => trainingRows.push({ kind, ...c }));
-        accuracyRows.push({ kind, accuracy: accuracy(model, testSet), n: testSet.n, parameters: model.parameterCount() });
+        accuracyRows.push({ kind, accuracy: await accuracy(model, testSet), n: testSet.n, parameters: model.parameterCount() });
         for (let image = 0; image < Math.min(p.rankImages, testSet.n); image++) {
           const pixels = testSet.X.subarray(image * 784, (image + 1) * 784);
           for (let b = 0; b < p.depth; b++) {
-            const X = model.attentionInput(pixels, b);
+            const X = await model.attentionInput(pixels, b);
             for (let h = 0; h < p.heads; h++) {
-              for (const [matrix, M] of rankedMatrices(attend(kind, X, model.headWeights(b, h), model.grid))) {
+              for (const [matrix, M] of rankedMatrices(attend(kind, X, await model.headWeights(b, h), model.grid))) {
                 const prof = rankProfile(M, rtol);
                 trainedRows.push({ kind, block: b, head: h, image, matrix, numericalRank: prof.numericalRank, effectiveRank: prof.effectiveRank });
               }

@@ -3,6 +3,7 @@
  * batch, learning rate and data for every kind), and scores it on the fixed MNIST test split.
  */
 import { tf } from "../../compute/backend.js";
+import { readScalar } from "../../compute/memory.js";
 import type { Rng } from "../../compute/rng.js";
 import { vit, type Vit, type VitConfig } from "./model.js";
 import { pixels, type Digits } from "./tokens.js";
@@ -68,14 +69,16 @@ export async function train(config: VitConfig, data: Digits, opts: TrainOptions,
 }
 
 /** Top-1 accuracy on `data`, in batches of 256. */
-export function accuracy(model: Vit, data: Digits): number {
+export async function accuracy(model: Vit, data: Digits): Promise<number> {
   let correct = 0;
   for (let start = 0; start < data.n; start += 256) {
     const idx = Array.from({ length: Math.min(256, data.n - start) }, (_, i) => start + i);
     const { x, y } = batchOf(data, idx);
-    const hits = tf.tidy(() => model.logits(x).argMax(1).equal(y.argMax(1)).sum().dataSync()[0]);
-    correct += hits;
-    tf.dispose([x, y]);
+    try {
+      correct += await readScalar(() => model.logits(x).argMax(1).equal(y.argMax(1)).sum());
+    } finally {
+      tf.dispose([x, y]);
+    }
   }
   return correct / data.n;
 }

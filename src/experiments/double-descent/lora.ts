@@ -17,6 +17,7 @@
  * tfjs float32 throughout: this is network training, where float32 is what every framework uses.
  */
 import { tf } from "../../compute/backend.js";
+import { readTensors } from "../../compute/memory.js";
 import type { Rng } from "../../compute/rng.js";
 import { classes, loadDigits } from "./data.js";
 import type { Work } from "./model.js";
@@ -151,7 +152,7 @@ export async function loraRankProbe(p: DoubleDescentParams, rng: Rng, work: Work
           let E: tf.Tensor | undefined;
           if (ggpo) {
             // Row i of W' (in the paper's W·x layout) is column i here.
-            const colNorms = tf.tidy(() => tf.sqrt(tf.sum(tf.square(tf.add(W2, tf.matMul(A, B).mul(s))), 0)).dataSync() as Float32Array);
+            const [colNorms] = await readTensors(() => [tf.sqrt(tf.sum(tf.square(tf.add(W2, tf.matMul(A, B).mul(s))), 0))]);
             const scale = new Float32Array(H * H);
             const z = g.normals(H * H);
             for (let a = 0; a < H; a++) {
@@ -162,23 +163,23 @@ export async function loraRankProbe(p: DoubleDescentParams, rng: Rng, work: Work
           const { grads, value } = tf.variableGrads(() => tf.tidy(() => mse(forward(h1tr, E), Ytr)), [A, B, W3f, b3f, P]);
           value.dispose();
           E?.dispose();
-          if (ggpo) gradRows = tf.tidy(() => tf.sum(tf.square(grads[P.name]), 0).dataSync() as Float32Array);
           const { [P.name]: gp, ...trainable } = grads;
-          gp.dispose();
-          opt.applyGradients(trainable as Record<string, tf.Variable>);
-          tf.dispose(trainable);
+          try {
+            if (ggpo) [gradRows] = await readTensors(() => [tf.sum(tf.square(gp), 0)]);
+            opt.applyGradients(trainable as Record<string, tf.Variable>);
+          } finally {
+            tf.dispose([gp, ...Object.values(trainable)]);
+          }
           if (t % 25 === 24) await work(25 * stepCost(p.loraTrain));
         }
-        return tf.tidy(() => {
-          const train = mse(forward(h1tr), Ytr).dataSync()[0];
+        const [[train], [test], [wrong]] = await readTensors(() => {
           const out = forward(h1te);
-          const test = mse(out, Yte).dataSync()[0];
-          const wrong = tf.notEqual(tf.argMax(out, 1), tf.argMax(Yte, 1)).sum().dataSync()[0];
-          return {
-            method: ggpo ? "LoRA-GGPO" : "LoRA", rank: r, params: r * 2 * H + H * classes + classes,
-            trainLoss: train, testLoss: test, testError: wrong / ftTest.length,
-          };
+          return [mse(forward(h1tr), Ytr), mse(out, Yte), tf.notEqual(tf.argMax(out, 1), tf.argMax(Yte, 1)).sum()];
         });
+        return {
+          method: ggpo ? "LoRA-GGPO" : "LoRA", rank: r, params: r * 2 * H + H * classes + classes,
+          trainLoss: train, testLoss: test, testError: wrong / ftTest.length,
+        };
       } finally {
         opt.dispose();
         tf.dispose([A, B, W3f, b3f, P]);

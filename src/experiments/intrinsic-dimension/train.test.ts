@@ -22,7 +22,7 @@ const batch = (n: number) => {
  * crossed within ±h can still spoil a quotient now and then, so each layer needs most of its
  * coordinates, not all, to agree within 3%.
  */
-function layerAgreement(net: Net, seed: number): Array<{ layer: string; ok: number; of: number }> {
+async function layerAgreement(net: Net, seed: number): Promise<Array<{ layer: string; ok: number; of: number }>> {
   const { X, y } = batch(16);
   const theta = initTheta(net, rng(seed));
   const jitter = rng(seed + 2);
@@ -33,19 +33,20 @@ function layerAgreement(net: Net, seed: number): Array<{ layer: string; ok: numb
     b += size;
   }
   const grad = new Float32Array(net.D);
-  lossAndGrad(net, [theta], X, y, 0, [grad]);
+  await lossAndGrad(net, [theta], X, y, 0, [grad]);
   const h = 1e-3;
-  const fd = (i: number) => {
-    const at = (s: number) => {
+  const fd = async (i: number) => {
+    const at = async (s: number) => {
       const t = theta.slice();
       t[i] += s * h;
-      return lossAndGrad(net, [t], X, y, 0, [new Float32Array(net.D)])[0];
+      return (await lossAndGrad(net, [t], X, y, 0, [new Float32Array(net.D)]))[0];
     };
-    return (at(1) - at(-1)) / (2 * h);
+    return ((await at(1)) - (await at(-1))) / (2 * h);
   };
   const r = rng(seed + 1);
   let o = 0;
-  return net.layers.map((l) => {
+  const out: Array<{ layer: string; ok: number; of: number }> = [];
+  for (const l of net.layers) {
     const size = l.shape.reduce((a, b) => a * b, 1);
     const picked: number[] = [];
     for (let tries = 0; tries < 2000 && picked.length < 5; tries++) {
@@ -53,32 +54,34 @@ function layerAgreement(net: Net, seed: number): Array<{ layer: string; ok: numb
       if (Math.abs(grad[i]) > 1e-3 && !picked.includes(i)) picked.push(i);
     }
     o += size;
-    const ok = picked.filter((i) => Math.abs(fd(i) - grad[i]) <= 0.03 * Math.abs(grad[i]) + 1e-4).length;
-    return { layer: l.name, ok, of: picked.length };
-  });
+    let ok = 0;
+    for (const i of picked) if (Math.abs((await fd(i)) - grad[i]) <= 0.03 * Math.abs(grad[i]) + 1e-4) ok++;
+    out.push({ layer: l.name, ok, of: picked.length });
+  }
+  return out;
 }
 
 describe("the networks' hand-written gradients", () => {
-  it("FC: ∂L/∂θ of every layer matches central differences", () => {
-    for (const x of layerAgreement(fcNet(8, 2), 1)) expect(x.ok, x.layer).toBeGreaterThanOrEqual(Math.ceil(0.6 * x.of));
+  it("FC: ∂L/∂θ of every layer matches central differences", async () => {
+    for (const x of await layerAgreement(fcNet(8, 2), 1)) expect(x.ok, x.layer).toBeGreaterThanOrEqual(Math.ceil(0.6 * x.of));
   });
 
-  it("LeNet: ∂L/∂θ of every layer, through both convolutions, matches central differences", () => {
-    for (const x of layerAgreement(leNet(0.25), 2)) expect(x.ok, x.layer).toBeGreaterThanOrEqual(Math.ceil(0.6 * x.of));
+  it("LeNet: ∂L/∂θ of every layer, through both convolutions, matches central differences", async () => {
+    for (const x of await layerAgreement(leNet(0.25), 2)) expect(x.ok, x.layer).toBeGreaterThanOrEqual(Math.ceil(0.6 * x.of));
   });
 
-  it("FC: K stacked networks get the same losses and gradients as each alone", () => {
+  it("FC: K stacked networks get the same losses and gradients as each alone", async () => {
     const net = fcNet(6, 2);
     const { X, y } = batch(8);
     const thetas = [0, 1, 2].map((s) => initTheta(net, rng(10 + s)));
     const stacked = thetas.map(() => new Float32Array(net.D));
-    const lossK = lossAndGrad(net, thetas, X, y, 1e-3, stacked);
-    thetas.forEach((theta, k) => {
+    const lossK = await lossAndGrad(net, thetas, X, y, 1e-3, stacked);
+    for (const [k, theta] of thetas.entries()) {
       const alone = new Float32Array(net.D);
-      const [loss] = lossAndGrad(net, [theta], X, y, 1e-3, [alone]);
+      const [loss] = await lossAndGrad(net, [theta], X, y, 1e-3, [alone]);
       expect(lossK[k]).toBeCloseTo(loss, 5);
       for (let i = 0; i < net.D; i += 7) expect(stacked[k][i]).toBeCloseTo(alone[i], 5);
-    });
+    }
   });
 });
 
@@ -101,7 +104,7 @@ describe("subspace training θ = θ₀ + P·θ_d (Li et al. 2018, §2)", () => {
     expect(Math.sqrt(moved)).toBeGreaterThan(0.01);
   });
 
-  it("gets ∂L/∂θ_d = Pᵀ·∂L/∂θ, which matches central differences in θ_d", () => {
+  it("gets ∂L/∂θ_d = Pᵀ·∂L/∂θ, which matches central differences in θ_d", async () => {
     const net = fcNet(8, 1);
     const { X, y } = batch(16);
     const theta0 = initTheta(net, rng(6));
@@ -114,17 +117,17 @@ describe("subspace training θ = θ₀ + P·θ_d (Li et al. 2018, §2)", () => {
       return t.map((x, i) => x + theta0[i]);
     };
     const g = new Float32Array(net.D);
-    lossAndGrad(net, [thetaOf(thetaD)], X, y, 0, [g]);
+    await lossAndGrad(net, [thetaOf(thetaD)], X, y, 0, [g]);
     const gd = new Float32Array(d);
     P.applyT(g, gd);
     const h = 1e-2;
     for (let j = 0; j < d; j++) {
-      const at = (s: number) => {
+      const at = async (s: number) => {
         const v = thetaD.slice();
         v[j] += s * h;
-        return lossAndGrad(net, [thetaOf(v)], X, y, 0, [new Float32Array(net.D)])[0];
+        return (await lossAndGrad(net, [thetaOf(v)], X, y, 0, [new Float32Array(net.D)]))[0];
       };
-      const fd = (at(1) - at(-1)) / (2 * h);
+      const fd = ((await at(1)) - (await at(-1))) / (2 * h);
       expect(Math.abs(fd - gd[j])).toBeLessThan(0.03 * Math.abs(gd[j]) + 2e-3);
     }
   });

@@ -9,6 +9,7 @@
  * stacked network (see model.ts); each keeps its own θ_d and Adam state.
  */
 import { tf } from "../../compute/backend.js";
+import { readTensors } from "../../compute/memory.js";
 import type { Rng } from "../../compute/rng.js";
 import { classes, pixels, type Digits } from "./data.js";
 import type { Net } from "./model.js";
@@ -40,49 +41,49 @@ export interface TrainResult {
 
 /**
  * Σ_k (mean cross-entropy of network k on the batch) and, for each k, ∂/∂θ_k of its own term
- * plus the L2 term, written into grads[k]. Returns the K losses.
+ * plus the L2 term, written into grads[k]. Resolves to the K losses.
  */
-export function lossAndGrad(net: Net, thetas: Float32Array[], X: Float32Array, y: Int32Array, l2: number, grads: Float32Array[]): number[] {
+export async function lossAndGrad(net: Net, thetas: Float32Array[], X: Float32Array, y: Int32Array, l2: number, grads: Float32Array[]): Promise<number[]> {
   const B = y.length;
   const K = thetas.length;
-  // Copy out inside the scope and return plain numbers: tf.tidy walks whatever it returns
-  // looking for tensors, element by element through a typed array (≈100 ms for the FC net's ∂θ).
-  return tf.tidy(() => {
+  // The per-network losses are kept past the gradient's own scope, returned with ∂θ and read
+  // with them in one asynchronous read; nothing but tensors leaves the tidy.
+  const [perNet, ...G] = await readTensors(() => {
     const W = net.pack(thetas);
     const x = tf.tensor2d(X, [B, pixels]);
     const labels = tf.expandDims(tf.oneHot(tf.tensor1d(y, "int32"), classes), 1); // [B, 1, 10], broadcast over K
-    let losses: number[] = [];
+    let losses: tf.Tensor | undefined;
     const { grads: G } = tf.valueAndGrads((...w: tf.Tensor[]) => {
       const logp = tf.logSoftmax(net.forward(w, x)); // [B, K, 10]
-      const perNet = tf.neg(tf.mean(tf.sum(tf.mul(logp, labels), 2), 0)); // [K]
-      losses = Array.from(perNet.dataSync());
-      return tf.sum(perNet) as tf.Scalar; // networks share no weights, so each gets its own gradient
+      losses = tf.keep(tf.neg(tf.mean(tf.sum(tf.mul(logp, labels), 2), 0))); // [K]
+      return tf.sum(losses) as tf.Scalar; // networks share no weights, so each gets its own gradient
     })(W);
-    net.unpack(G.map((g) => g.dataSync() as Float32Array), grads);
-    if (l2 > 0) {
-      let o = 0;
-      for (const l of net.layers) {
-        const size = l.shape.reduce((a, b) => a * b, 1);
-        if (l.decay) for (let k = 0; k < K; k++) for (let j = o; j < o + size; j++) grads[k][j] += 2 * l2 * thetas[k][j];
-        o += size;
-      }
-    }
-    return losses;
+    return [losses!, ...G];
   });
+  net.unpack(G, grads);
+  if (l2 > 0) {
+    let o = 0;
+    for (const l of net.layers) {
+      const size = l.shape.reduce((a, b) => a * b, 1);
+      if (l.decay) for (let k = 0; k < K; k++) for (let j = o; j < o + size; j++) grads[k][j] += 2 * l2 * thetas[k][j];
+      o += size;
+    }
+  }
+  return Array.from(perNet);
 }
 
 /** Validation accuracy of each of K networks, in chunks so memory stays flat. */
-export function accuracy(net: Net, thetas: Float32Array[], data: Digits, chunk = 1000): number[] {
+export async function accuracy(net: Net, thetas: Float32Array[], data: Digits, chunk = 1000): Promise<number[]> {
   const K = thetas.length;
   const correct = new Array<number>(K).fill(0);
   for (let s = 0; s < data.n; s += chunk) {
     const m = Math.min(chunk, data.n - s);
-    tf.tidy(() => {
+    const [pred] = await readTensors(() => {
       const W = net.pack(thetas);
       const x = tf.tensor2d(data.X.subarray(s * pixels, (s + m) * pixels), [m, pixels]);
-      const pred = tf.argMax(net.forward(W, x), 2).dataSync(); // [m, K]
-      for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) if (pred[i * K + k] === data.y[s + i]) correct[k]++;
+      return [tf.argMax(net.forward(W, x), 2)]; // [m, K]
     });
+    for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) if (pred[i * K + k] === data.y[s + i]) correct[k]++;
   }
   return correct.map((c) => c / data.n);
 }
@@ -126,7 +127,7 @@ export async function trainSubspaces(net: Net, Ps: Projection[], theta0: Float32
       yb[b] = train.y[i];
     }
     for (let k = 0; k < K; k++) setTheta(k);
-    const losses = lossAndGrad(net, thetas, Xb, yb, o.l2, grads);
+    const losses = await lossAndGrad(net, thetas, Xb, yb, o.l2, grads);
     if (t > tail) {
       losses.forEach((l, k) => (lossSum[k] += l));
       lossCount++;
@@ -145,6 +146,6 @@ export async function trainSubspaces(net: Net, Ps: Projection[], theta0: Float32
     await o.checkpoint?.(t, o.steps);
   }
   for (let k = 0; k < K; k++) setTheta(k);
-  const acc = accuracy(net, thetas, val);
+  const acc = await accuracy(net, thetas, val);
   return Ps.map((_, k) => ({ valAcc: acc[k], trainLoss: lossSum[k] / Math.max(1, lossCount), thetaD: thetaD[k], theta: thetas[k] }));
 }
