@@ -6,7 +6,8 @@
  */
 import type { Claim } from "../types.js";
 import type { AttentionRankParams } from "./params.js";
-import { rowsOf, type AccuracyRow, type AttentionRankResult, type RankRow, type RankedMatrix, type ScatterbrainRow, type TrainedRankRow } from "./run.js";
+import type { AccuracyRow, AttentionRankResult, RankRow, RankedMatrix, ScatterbrainRow, TrainedRankRow } from "./run.js";
+import { rowsOf } from "../rows.js";
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);

@@ -13,6 +13,7 @@ import type { AttentionRankParams } from "./params.js";
 import { scatterbrainProbe, type ProbePoint } from "./scatterbrain.js";
 import { loadMnist, mnistTokens, randomTokens, take } from "./tokens.js";
 import { accuracy, train } from "./train.js";
+import { rowsOf } from "../rows.js";
 
 /** Which token matrices a head sees: i.i.d. Gaussian, or MNIST 4 × 4 patches embedded. */
 export type Input = "random" | "mnist";
@@ -100,7 +101,6 @@ export interface AttentionRankTables extends Tables {
 export type AttentionRankResult = Result<AttentionRankTables>;
 
 /** A table's rows as the row type its producer documents. */
-export const rowsOf = <R>(table: ColumnTable): R[] => table.objects() as R[];
 
 /** The inputs a run analyses, from the `inputs` choice. */
 export const inputsOf = (p: AttentionRankParams): Input[] => (p.inputs === "both" ? ["random", "mnist"] : [p.inputs as Input]);

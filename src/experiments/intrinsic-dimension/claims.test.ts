@@ -12,7 +12,8 @@ import { UsageError } from "../../compute/usageError.js";
 import type { RunRecord } from "../../report/record.js";
 import { resolvePlan } from "../../run/plan.js";
 import type { Result } from "../types.js";
-import { rowsOf, type DIntRow, type RunRow } from "./tables.js";
+import type { DIntRow, RunRow } from "./tables.js";
+import { rowsOf } from "../rows.js";
 
 const LONG = 600_000; // a quick run takes ~20 s of CPU, several times that on a shared machine
 

@@ -11,7 +11,8 @@ import type { Baseline } from "./dint.js";
 import { paperDInt90 } from "./figures.js";
 import { netInfos, type NetInfo } from "./nets.js";
 import type { IntrinsicDimensionParams } from "./params.js";
-import { rowsOf, type DIntRow, type IntrinsicDimensionResult, type RunRow } from "./tables.js";
+import type { DIntRow, IntrinsicDimensionResult, RunRow } from "./tables.js";
+import { rowsOf } from "../rows.js";
 
 /**
  * The paper's FC 784-200-200-10 d_int90 on MNIST (absolute definition, 90% accuracy) and the

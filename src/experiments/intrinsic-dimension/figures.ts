@@ -8,7 +8,8 @@ import * as Plot from "@observablehq/plot";
 import { figure, type Figure } from "../../plot/figure.js";
 import { netInfos } from "./nets.js";
 import type { IntrinsicDimensionParams } from "./params.js";
-import { rowsOf, type CurveRow, type DIntRow, type IntrinsicDimensionResult, type RunRow } from "./tables.js";
+import type { CurveRow, DIntRow, IntrinsicDimensionResult, RunRow } from "./tables.js";
+import { rowsOf } from "../rows.js";
 
 /** The paper's d_int90 (absolute definition) for the networks it names. */
 export const paperDInt90: Record<string, number> = { "FC 784-200-200-10": 750, LeNet: 290 };

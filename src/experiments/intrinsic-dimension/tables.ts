@@ -68,7 +68,6 @@ export interface IntrinsicDimensionTables extends Tables {
 
 export type IntrinsicDimensionResult = Result<IntrinsicDimensionTables>;
 
-export const rowsOf = <R>(table: ColumnTable): R[] => table.objects() as R[];
 
 /** Mean ± sd accuracy at every (net, projection, d) the runs cover. */
 export function curveRows(nets: NetInfo[], runs: RunRow[]): CurveRow[] {

@@ -12,7 +12,8 @@ import { UsageError } from "../../compute/usageError.js";
 import type { RunRecord } from "../../report/record.js";
 import { resolvePlan } from "../../run/plan.js";
 import type { Result } from "../types.js";
-import { rowsOf, type LambdaRow, type SeparationRow, type VariantRow } from "./run.js";
+import type { LambdaRow, SeparationRow, VariantRow } from "./run.js";
+import { rowsOf } from "../rows.js";
 
 const LONG = 600_000; // a quick run takes ~10 s of CPU, several times that on a shared machine
 

@@ -7,7 +7,8 @@
 import type { Claim } from "../types.js";
 import { loraAt } from "./finetune.js";
 import type { LoraSpectraParams } from "./params.js";
-import { rowsOf, type LambdaRow, type LoraSpectraResult, type SeparationRow, type VariantRow } from "./run.js";
+import type { LambdaRow, LoraSpectraResult, SeparationRow, VariantRow } from "./run.js";
+import { rowsOf } from "../rows.js";
 
 /** The stated tolerances, in one place. */
 export const TOLERANCE = {

@@ -8,7 +8,8 @@ import * as Plot from "@observablehq/plot";
 import { figure, type Figure } from "../../plot/figure.js";
 import { loraAt } from "./finetune.js";
 import type { LoraSpectraParams } from "./params.js";
-import { rowsOf, type LambdaRow, type LayerRow, type LoraSpectraResult, type VariantRow } from "./run.js";
+import type { LambdaRow, LayerRow, LoraSpectraResult, VariantRow } from "./run.js";
+import { rowsOf } from "../rows.js";
 
 /** The series a variant belongs to in the ε plot: full FT, a rank, or a frozen-A rank. */
 const series = (v: VariantRow) => (v.method === "full" ? "full FT" : `r=${v.r}${v.frozenA ? ", A frozen" : ""}`);

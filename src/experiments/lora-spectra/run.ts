@@ -94,7 +94,6 @@ export interface LoraSpectraTables extends Tables {
 export type LoraSpectraResult = Result<LoraSpectraTables>;
 
 /** A table's rows as the row type its producer documents. */
-export const rowsOf = <R>(table: ColumnTable): R[] => table.objects() as R[];
 
 /** A λ as a metric-key word: 0.7 → 'lambda0p7' (a dot would read as a key separator). */
 export const lambdaKey = (lambda: number): string => `lambda${String(lambda).replace(/\./g, "p").replace(/-/g, "m")}`;

@@ -15,7 +15,8 @@ import { resolvePlan } from "../../run/plan.js";
 import type { Result } from "../types.js";
 import { omegaSize } from "./model.js";
 import type { MatrixCompletionParams } from "./params.js";
-import { rowsOf, type CurveRow, type SuccessRow, type TimingRow } from "./tables.js";
+import type { CurveRow, SuccessRow, TimingRow } from "./tables.js";
+import { rowsOf } from "../rows.js";
 
 const LONG = 300_000; // a quick run takes ~2 s of CPU, several times that on a shared machine
 

@@ -7,7 +7,8 @@
 import * as Plot from "@observablehq/plot";
 import { figure, type Figure } from "../../plot/figure.js";
 import type { MatrixCompletionParams } from "./params.js";
-import { medians, rowsOf, successByC, type CurveRow, type MatrixCompletionResult, type SuccessRow, type TimingRow } from "./tables.js";
+import { medians, successByC, type CurveRow, type MatrixCompletionResult, type SuccessRow, type TimingRow } from "./tables.js";
+import { rowsOf } from "../rows.js";
 
 const SHOWN_FLOOR = 1e-16;
 const label = { exact: "exact least squares", approx: "approximate (CGLS)" } as const;

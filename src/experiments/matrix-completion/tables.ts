@@ -47,7 +47,6 @@ export interface MatrixCompletionTables extends Tables {
 
 export type MatrixCompletionResult = Result<MatrixCompletionTables>;
 
-export const rowsOf = <R>(table: ColumnTable): R[] => table.objects() as R[];
 
 /** Errors at or below this are at the float64 floor (round-off accumulated over m·n entries and the solves): left out of rate fits. */
 export const ROUNDOFF = 1e-10;

@@ -15,7 +15,8 @@ import { resolvePlan } from "../../run/plan.js";
 import type { Result } from "../types.js";
 import type { RobustRecoveryParams } from "./params.js";
 import { strideFor, variantsFor } from "./run.js";
-import { finalOf, noiseLevel, rowsOf, type CurveRow, type FinalRow } from "./tables.js";
+import { finalOf, noiseLevel, type CurveRow, type FinalRow } from "./tables.js";
+import { rowsOf } from "../rows.js";
 
 const LONG = 300_000; // a quick run takes ~1 s of CPU, several times that on a shared machine
 

@@ -7,7 +7,8 @@
 import * as Plot from "@observablehq/plot";
 import { figure, type Figure } from "../../plot/figure.js";
 import type { RobustRecoveryParams } from "./params.js";
-import { curveOf, fitRate, rowsOf, toleranceAt, type CurveRow, type FinalRow, type RobustRecoveryResult } from "./tables.js";
+import { curveOf, fitRate, toleranceAt, type CurveRow, type FinalRow, type RobustRecoveryResult } from "./tables.js";
+import { rowsOf } from "../rows.js";
 
 /** Errors below this are float64 round-off; clamping keeps log axes finite if a run hits 0 exactly. */
 const SHOWN_FLOOR = 1e-16;

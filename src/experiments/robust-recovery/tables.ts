@@ -9,6 +9,7 @@ import { lineFit } from "../lineFit.js";
 import type { Result, Tables } from "../types.js";
 import type { Method } from "./model.js";
 import type { RobustRecoveryParams } from "./params.js";
+import { rowsOf } from "../rows.js";
 
 /** `curves`: one row per variant × recorded iteration. */
 export interface CurveRow {
@@ -44,7 +45,6 @@ export interface RobustRecoveryTables extends Tables {
 
 export type RobustRecoveryResult = Result<RobustRecoveryTables>;
 
-export const rowsOf = <R>(table: ColumnTable): R[] => table.objects() as R[];
 
 const methodName = { l1: "ℓ1 SubGM", l2: "ℓ2 GD" } as const;
 
