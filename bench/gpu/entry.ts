@@ -7,7 +7,8 @@
 import { device } from "../../src/compute/backend.js";
 import { describeAdapter } from "../../src/compute/webgpu.js";
 import { resolvePlan } from "../../src/run/plan.js";
-import { estimateRun, runPlan } from "../../src/run/runner.js";
+import { estimateRun } from "../../src/run/estimate.js";
+import { runPlan } from "../../src/run/runner.js";
 import { parseSets } from "../../src/cli/args.js";
 
 async function slice(argv: string[]): Promise<void> {
