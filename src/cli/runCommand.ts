@@ -39,7 +39,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(recordJSON(record, files)) + "\n");
   } else {
     process.stdout.write(`${name}: ${claimsSummary(record.claims)} (${(record.durationMs / 1000).toFixed(1)} s on ${record.backend}); files in ${out}\n`);
-    for (const c of record.claims) process.stdout.write(`  ${c.holds ? "✓" : "✗"} ${c.kind === "sanity" ? "(sanity) " : ""}${c.id}: ${c.evidence}\n`);
+    for (const c of record.claims) process.stdout.write(`  ${c.holds ? "✓" : "✗"} ${c.kind === "sanity" ? "(sanity) " : ""}${c.id}: ${c.evidence}\n${c.paper ? `      paper: ${c.paper}\n` : ""}`);
   }
   return 0;
 }

@@ -29,6 +29,12 @@ export interface Claim {
   /** The measured numbers the verdict rests on, in words a reader can check. */
   evidence: string;
   /**
+   * The paper's own number or finding for this claim, with where it stands in the paper
+   * ("FC d_int90 = 750, Fig. 4"), shown beside ours. Absent for sanity checks and for claims
+   * whose paper states a direction rather than a number.
+   */
+  paper?: string;
+  /**
    * "claim" (the default): evidence for or against the paper. "sanity": a check that the run
    * is sound (an algebraic identity, a solver that converged); shown apart and not counted
    * among the paper's claims.

@@ -22,6 +22,13 @@ describe("claims in the report", () => {
     expect(html).not.toContain("<b>\"");
   });
 
+  it("shows the paper's number beside ours when a claim carries one", () => {
+    const withPaper: Claim = { id: "d", statement: "d_int90 near the paper's", holds: false, evidence: "2059", paper: "750 (Fig. 4)" };
+    expect(claimsToHTML([withPaper])).toContain("paper: 750 (Fig. 4)");
+    expect(claimsToHTML([withPaper])).toContain("ours: 2059");
+    expect(claimsToHTML(claims)).not.toContain("paper:");
+  });
+
   it("displays itself as a list of claims in a notebook", () => {
     const list = claimList(claims);
     expect(list.length).toBe(3);

@@ -29,7 +29,7 @@ export const failedClaims = (claims: readonly Claim[]): Claim[] => claims.filter
 function itemHTML(c: Claim): string {
   const color = c.holds ? "#1a7f37" : "#cf222e";
   const mark = isSanity(c) ? (c.holds ? "✓ passes" : "✗ fails") : c.holds ? "✓ holds" : "✗ does not hold";
-  return `<li style="margin:0 0 6px 0;list-style:none"><span style="color:${color};font-weight:bold">${mark}</span> <b>${escapeHTML(c.id)}</b>: ${escapeHTML(c.statement)}<br><span style="color:#555;font-size:90%">${escapeHTML(c.evidence)}</span></li>`;
+  return `<li style="margin:0 0 6px 0;list-style:none"><span style="color:${color};font-weight:bold">${mark}</span> <b>${escapeHTML(c.id)}</b>: ${escapeHTML(c.statement)}<br><span style="color:#555;font-size:90%">${c.paper ? "ours: " : ""}${escapeHTML(c.evidence)}</span>${c.paper ? `<br><span style="color:#555;font-size:90%">paper: ${escapeHTML(c.paper)}</span>` : ""}</li>`;
 }
 
 export function claimsToHTML(claims: readonly Claim[]): string {
@@ -40,7 +40,8 @@ export function claimsToHTML(claims: readonly Claim[]): string {
 }
 
 export function claimsToText(claims: readonly Claim[]): string {
-  const line = (c: Claim) => `${c.holds ? "✓" : "✗"} ${c.id}: ${c.statement}\n    ${c.evidence}`;
+  const line = (c: Claim) =>
+    `${c.holds ? "✓" : "✗"} ${c.id}: ${c.statement}\n    ${c.paper ? `ours: ${c.evidence}\n    paper: ${c.paper}` : c.evidence}`;
   const paper = claims.filter((c) => !isSanity(c)).map(line);
   const sanity = claims.filter(isSanity).map(line);
   return [...paper, ...(sanity.length ? ["sanity checks (not paper claims):", ...sanity] : [])].join("\n");
