@@ -137,6 +137,15 @@ describe("matrix-sensing claims fail when their evidence says otherwise (seed 0)
   });
 });
 
+describe("matrix-sensing with a single α", () => {
+  it("lists no α claim, since one α shows no dependence on α", async () => {
+    const record = await quickRun("matrix-sensing", 0, { alphas: [0.06], T: 1500 });
+    const ids = record.claims.map((c) => c.id);
+    expect(ids).toEqual(["exact-linear", "symmetric-overparam-sublinear", "one-step-recovers-exact-rate"]);
+    expect(Object.values(record.result.metrics).every(Number.isFinite)).toBe(true);
+  }, LONG);
+});
+
 describe("matrix-sensing plans", () => {
   const plan = (params: Record<string, unknown>) => () => resolvePlan("matrix-sensing", { preset: "quick", params });
 

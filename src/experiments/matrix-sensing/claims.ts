@@ -71,7 +71,10 @@ export function claims(r: MatrixSensingResult, p: MatrixSensingParams): Claim[] 
     });
   }
 
-  {
+  // With a single α there is no dependence on α to judge (a rate spread of one value is 1 by
+  // construction), so the two α claims are listed only for a grid of two or more α.
+  const alphaGrid = asym.length >= 2;
+  if (alphaGrid) {
     const rates = asym.map((v) => of(v).rate);
     const increasing = rates.every((x, i) => i === 0 || x > rates[i - 1]);
     const linear = asym.every((v) => isLinear(of(v)));
@@ -86,7 +89,7 @@ export function claims(r: MatrixSensingResult, p: MatrixSensingParams): Claim[] 
     });
   }
 
-  {
+  if (alphaGrid) {
     const rates = oneStep.map((v) => of(v).rate);
     const spread = Math.max(...rates) / Math.min(...rates);
     const asymSpread = Math.max(...asym.map((v) => of(v).rate)) / Math.min(...asym.map((v) => of(v).rate));
