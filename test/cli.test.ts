@@ -205,4 +205,24 @@ describe("lowrank-lab reproduce", () => {
     expect(html).not.toMatch(/<script|src="http/);
     expect(readdirSync(join(out, "matrix-sensing")).some((f) => f.endsWith(".png"))).toBe(true);
   });
+
+  it("runs experiments in worker processes with --jobs 2, with the numbers of --jobs 1, and leaves no cache behind", () => {
+    const names = ["matrix-sensing", "matrix-completion"];
+    const runs = [1, 2].map((jobs) => {
+      const out = tmp(), scratch = tmp();
+      const r = cli(["reproduce", ...names, "--preset", "quick", "--jobs", String(jobs), "--out", out], { TMPDIR: scratch });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readdirSync(scratch)).toEqual([]);
+      for (const name of names) expect(readdirSync(join(out, name)).some((f) => f.endsWith(".svg"))).toBe(true);
+      return { r, summary: JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) };
+    });
+    expect(runs[1].r.stderr).toMatch(/2 experiments in 2 worker processes/);
+    type Run = { experiment: string; metrics: Record<string, number>; claims: { id: string; holds: boolean }[]; cached: boolean };
+    const view = (s: { runs: Run[] }) => s.runs.map((x) => ({ experiment: x.experiment, metrics: x.metrics, claims: x.claims.map((c) => [c.id, c.holds]), cached: x.cached }));
+    expect(view(runs[1].summary)).toEqual(view(runs[0].summary));
+  });
+
+  it("refuses a --jobs that is not a whole number ≥ 1", () => {
+    expectUsageError(["reproduce", "--jobs", "0", "--out", tmp()], /reproduce: --jobs 0 is not allowed; allowed: an integer >= 1/);
+  });
 });

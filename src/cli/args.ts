@@ -31,3 +31,10 @@ export function parseSets(sets: string[] | undefined): Record<string, string> {
   }
   return out;
 }
+
+/** A flag's value as a whole number ≥ 1, or a one-line usage error naming the command and flag. */
+export function positiveInt(value: string, command: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${command}: ${flag} ${value} is not allowed; allowed: an integer >= 1`);
+  return n;
+}

@@ -11,8 +11,9 @@ export const usage = `lowrank-lab ${packageVersion}: reproduce papers about low-
 Usage:
   lowrank-lab list [--json]                       the experiments, their params and presets
   lowrank-lab run NAME [--preset P] [--set key=value]... [--seed N] [--out DIR] [--json]
-  lowrank-lab reproduce [NAME...] [--out DIR] [--preset P] [--strict]
+  lowrank-lab reproduce [NAME...] [--out DIR] [--preset P] [--jobs N] [--strict]
                                                   every experiment's 'paper' preset (or P), report.html, summary.json;
+                                                  --jobs N runs N experiments at once (default: one per core);
                                                   --strict exits 1 when a claim does not hold
   lowrank-lab seeds NAME [--preset P] [--from N] [--count N] [--set key=value]... [--json]
                                                   on how many consecutive seeds each claim holds
@@ -26,7 +27,9 @@ Usage:
   lowrank-lab kernel install [--user | --sys-prefix | --prefix DIR]
                                                   install the Jupyter kernel 'lowrank-lab'
 Environment: LOWRANK_BACKEND=tensorflow-gpu|webgpu|tensorflow|wasm|cpu forces a backend;
-  LOWRANK_WEBGPU_ADAPTER=software lets webgpu run on a software Vulkan driver (SwiftShader, lavapipe).
+  LOWRANK_WEBGPU_ADAPTER=software lets webgpu run on a software Vulkan driver (SwiftShader, lavapipe);
+  LOWRANK_THREADS=N threads for the kernels (default: one per core; a worker process of
+  sweep or reproduce gets its share of the cores).
 `;
 
 type Handler = (argv: string[]) => number | Promise<number>;

@@ -3,6 +3,8 @@
  * announcements a run makes on stderr before it starts. Loaded only when one of them runs (it
  * loads every experiment and the compute backend's libraries).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { device } from "../compute/backend.js";
 import { describeAdapter } from "../compute/webgpu.js";
@@ -13,10 +15,12 @@ import { claimsSummary, failedClaims, recordJSON, reportHTML, type RunRecord } f
 import { describeOverrides, resolvePlan, type Plan } from "../run/plan.js";
 import { estimateRun } from "../run/estimate.js";
 import { runPlan } from "../run/runner.js";
-import { parse } from "./args.js";
+import { runPool } from "../sweep/pool.js";
+import type { PointTask } from "../sweep/point.js";
+import { parse, positiveInt } from "./args.js";
 import { checkOutDir, makeOutDir } from "./outDir.js";
 import { writeAtomic, writeRunOutputs } from "./outputs.js";
-import { stderrProgress } from "./progress.js";
+import { stderrProgress, stderrProgressGroup } from "./progress.js";
 
 /**
  * Before a run starts, one line on stderr saying about how long it will take here, when the
@@ -45,32 +49,103 @@ export function listCommand(argv: string[]): number {
   return 0;
 }
 
+/** One experiment's run in `reproduce`: what the report and summary.json are made of. */
+interface ReproducedRun {
+  record: RunRecord;
+  title: string;
+  files: string[];
+}
+
+/** Writes one finished run's outputs under `out/NAME` and says on stderr how it went. */
+function finish(record: RunRecord, plan: Plan, out: string): ReproducedRun {
+  const name = plan.experiment.name;
+  const files = writeRunOutputs(record, plan, join(out, name));
+  process.stderr.write(`${name}: ${claimsSummary(record.claims)} (${(record.durationMs / 1000).toFixed(1)} s)\n`);
+  return { record, title: plan.experiment.title, files };
+}
+
+/** `--jobs 1`: one experiment after another in this process, each with its estimate and progress line. */
+async function reproduceInProcess(plans: Plan[], out: string): Promise<ReproducedRun[]> {
+  const runs: ReproducedRun[] = [];
+  for (const plan of plans) {
+    await announceEstimate(plan);
+    const progress = stderrProgress(plan.experiment.name);
+    const record = await runPlan(plan, { progress });
+    progress.end();
+    runs.push(finish(record, plan, out));
+  }
+  return runs;
+}
+
+/**
+ * `--jobs N > 1`: the experiments run in N worker processes (the sweep's pool), longest first by
+ * their estimates, so that the single-threaded kernels of several experiments use every core.
+ * Each worker writes its result to a private cache folder; the record is read back from there
+ * (a cached point re-renders exactly as the fresh run) and written out here as each one ends.
+ * Experiments without a cost model have no estimate and queue after those with one.
+ */
+async function reproduceInPool(plans: Plan[], out: string, jobs: number): Promise<{ runs: ReproducedRun[]; failed: string[] }> {
+  const estimates = await Promise.all(plans.map(estimateRun));
+  const order = plans.map((_, i) => i).sort((a, b) => (estimates[b]?.seconds ?? -1) - (estimates[a]?.seconds ?? -1));
+  const cacheDir = mkdtempSync(join(tmpdir(), "lowrank-reproduce-"));
+  const progress = stderrProgressGroup();
+  const finished = new Map<number, ReproducedRun>();
+  const failed: string[] = [];
+  const pending: Promise<void>[] = [];
+  try {
+    const tasks: PointTask[] = order.map((i) => ({ experiment: plans[i].experiment.name, preset: plans[i].preset, params: plans[i].overrides, seed: plans[i].seed, cacheDir }));
+    process.stderr.write(`reproduce: ${plans.length} experiments in ${Math.min(jobs, plans.length)} worker processes, longest first: ${order.map((i) => plans[i].experiment.name).join(", ")}\n`);
+    for (const i of order) if (estimates[i]) process.stderr.write(`${estimates[i]!.line}\n`);
+    await runPool(tasks, {
+      jobs,
+      onProgress: (k, done, total, label) => progress.update(tasks[k].experiment, done, total, label),
+      onDone: (k, outcome) => {
+        const i = order[k], name = plans[i].experiment.name;
+        progress.end(name);
+        if (!outcome.ok) {
+          failed.push(name);
+          process.stderr.write(`${name}: failed: ${outcome.error}\n`);
+          return;
+        }
+        // Read back from the worker's cache: computed in this reproduce, so not `cached` for the report.
+        pending.push(runPlan(plans[i], { cache: cacheDir }).then(
+          (record) => void finished.set(i, finish({ ...record, cached: false }, plans[i], out)),
+          (e: unknown) => {
+            failed.push(name);
+            process.stderr.write(`${name}: failed while writing its outputs: ${e instanceof Error ? e.message : String(e)}\n`);
+          },
+        ));
+      },
+    });
+    await Promise.all(pending);
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+  return { runs: plans.map((_, i) => finished.get(i)).filter((r): r is ReproducedRun => r !== undefined), failed };
+}
+
 export async function reproduceCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse("reproduce", argv, {
     out: { type: "string", default: "lowrank-out" },
     preset: { type: "string", default: "paper" },
+    jobs: { type: "string" },
     strict: { type: "boolean" },
   }, true);
   const chosen = positionals.length ? positionals.map(getExperiment) : [...experiments];
   const plans = chosen.map((experiment) => resolvePlan(experiment, { preset: values.preset }));
+  const jobs = Math.min(plans.length, values.jobs === undefined ? availableParallelism() : positiveInt(values.jobs, "reproduce", "--jobs"));
   const out = checkOutDir(values.out);
-  const runs: Array<{ record: RunRecord; title: string; files: string[] }> = [];
-  for (const plan of plans) {
-    const name = plan.experiment.name;
-    await announceEstimate(plan);
-    const progress = stderrProgress(name);
-    const record = await runPlan(plan, { progress });
-    progress.end();
-    const files = writeRunOutputs(record, plan, join(out, name));
-    runs.push({ record, title: plan.experiment.title, files });
-    process.stderr.write(`${name}: ${claimsSummary(record.claims)} (${(record.durationMs / 1000).toFixed(1)} s)\n`);
-  }
+  const { runs, failed: crashed } = jobs > 1 ? await reproduceInPool(plans, out, jobs) : { runs: await reproduceInProcess(plans, out), failed: [] };
   makeOutDir(out);
   const summary = { version: packageVersion, createdAt: new Date().toISOString(), runs: runs.map(({ record, files }) => recordJSON(record, files)) };
   writeAtomic(join(out, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   writeAtomic(join(out, "report.html"), reportHTML(runs, summary));
   const failed = runs.flatMap(({ record }) => failedClaims(record.claims).map((c) => `${record.experiment}/${c.id}`));
   process.stdout.write(`wrote ${resolve(out, "report.html")} and summary.json; ${failed.length === 0 ? "every claim holds" : `claims that do not hold: ${failed.join(", ")}`}\n`);
+  if (crashed.length > 0) {
+    process.stderr.write(`reproduce: ${crashed.join(", ")} did not finish (see above); the report holds the others\n`);
+    return 1;
+  }
   return values.strict && failed.length > 0 ? 1 : 0;
 }
 

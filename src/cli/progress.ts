@@ -33,3 +33,37 @@ export function stderrProgress(name: string): ProgressFn & { end(): void } {
   };
   return fn;
 }
+
+/**
+ * Progress of several runs at once (`reproduce --jobs N`). On a terminal one line shows every
+ * run in flight ("intrinsic-dimension 34% · lora-spectra 80%"); in a log each run prints its own
+ * lines every 10%, as a single run does.
+ */
+export function stderrProgressGroup(): { update(name: string, done: number, total: number, label?: string): void; end(name: string): void } {
+  const tty = process.stderr.isTTY === true;
+  const lines = new Map<string, ReturnType<typeof stderrProgress>>();
+  const percents = new Map<string, number>();
+  let lastPrint = 0;
+  const draw = () => {
+    const text = [...percents].map(([name, frac]) => `${name} ${(100 * frac).toFixed(0)}%`).join(" · ");
+    process.stderr.write(`\r\x1b[2K${text}`);
+  };
+  return {
+    update(name, done, total, label) {
+      if (!tty) {
+        if (!lines.has(name)) lines.set(name, stderrProgress(name));
+        lines.get(name)!(done, total, label);
+        return;
+      }
+      percents.set(name, total > 0 ? Math.min(1, done / total) : 0);
+      const now = performance.now();
+      if (now - lastPrint < 200) return;
+      lastPrint = now;
+      draw();
+    },
+    end(name) {
+      lines.delete(name);
+      if (tty && percents.delete(name)) process.stderr.write("\r\x1b[2K");
+    },
+  };
+}

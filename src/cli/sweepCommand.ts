@@ -18,15 +18,9 @@ import { errorPath, planOf, runPointTask, taskOf, writeError, type PointTask } f
 import { runPool } from "../sweep/pool.js";
 import { checkSlurm } from "../sweep/slurm/executor.js";
 import { planSubmission, submitAndWait, type SlurmPlan } from "../sweep/slurm/sweep.js";
-import { parse, parseSets } from "./args.js";
+import { parse, parseSets, positiveInt } from "./args.js";
 import { checkOutDir, makeOutDir } from "./outDir.js";
 import { writeAtomic } from "./outputs.js";
-
-function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`sweep: ${flag} ${value} is not allowed; allowed: an integer >= 1`);
-  return n;
-}
 
 function label(point: GridPoint): string {
   return Object.entries(point).map(([k, v]) => `${k}=${String(v)}`).join(" ");
@@ -60,7 +54,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   if (values.executor !== "local" && values.executor !== "slurm") throw new UsageError(`sweep: --executor ${values.executor} is not allowed; allowed: local, slurm`);
   const slurm = values.executor === "slurm";
   if (!slurm) for (const f of ["partition", "time", "max-parallel", "sbatch-arg", "wait"]) if (values[f] !== undefined) throw new UsageError(`sweep: --${f} needs --executor slurm`);
-  const jobs = values.jobs === undefined ? availableParallelism() : positiveInt(values.jobs, "--jobs");
+  const jobs = values.jobs === undefined ? availableParallelism() : positiveInt(values.jobs, "sweep", "--jobs");
   const grid = parseGridArgs(values.grid, [...Object.keys(experiment.params), "seed"], !!values.yes);
   const baseSeed = checkSeed(values.seed);
   const fixed = parseSets(values.set);
@@ -72,7 +66,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     if (values.force) t.force = true;
     planOf(t); // every plan resolved (schema, constraints) before any point runs
   }
-  const slurmOptions = { partition: values.partition, time: values.time, maxParallel: values["max-parallel"] === undefined ? undefined : positiveInt(values["max-parallel"], "--max-parallel"), sbatchArgs: values["sbatch-arg"] };
+  const slurmOptions = { partition: values.partition, time: values.time, maxParallel: values["max-parallel"] === undefined ? undefined : positiveInt(values["max-parallel"], "sweep", "--max-parallel"), sbatchArgs: values["sbatch-arg"] };
   if (slurm && !values["merge-only"]) for (const w of checkSlurm(slurmOptions, cacheDir)) process.stderr.write(`sweep: warning: ${w}\n`);
 
   const start = performance.now();

@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import { planKey, pointPath } from "../run/cache.js";
 import { resolvePlan, type Plan } from "../run/plan.js";
 import { runPlan } from "../run/runner.js";
+import type { ProgressFn } from "../experiments/types.js";
 import type { GridPoint } from "./grid.js";
 
 /** What a process needs to run one point: no functions, so it crosses IPC and files. */
@@ -63,11 +64,11 @@ export interface PointOutcome {
 }
 
 /** Runs one point through the cache; never throws for the point's own failure (it is recorded instead). */
-export async function runPointTask(task: PointTask, signal?: AbortSignal): Promise<PointOutcome> {
+export async function runPointTask(task: PointTask, signal?: AbortSignal, progress?: ProgressFn): Promise<PointOutcome> {
   const plan = planOf(task);
   const errFile = errorPath(task.cacheDir, plan);
   try {
-    const record = await runPlan(plan, { cache: task.cacheDir, force: task.force, signal });
+    const record = await runPlan(plan, { cache: task.cacheDir, force: task.force, signal, progress });
     await rm(errFile, { force: true });
     return { ok: true, cached: record.cached, durationMs: record.durationMs };
   } catch (e) {

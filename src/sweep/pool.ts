@@ -5,8 +5,10 @@
  * dies takes only its point with it (recorded as failed), and is replaced.
  */
 import { fork, type ChildProcess } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { PointOutcome, PointTask } from "./point.js";
+import type { WorkerMessage } from "./worker.js";
 
 const workerPath = fileURLToPath(new URL("./worker.js", import.meta.url));
 
@@ -15,13 +17,26 @@ export interface PoolOptions {
   /** Called as each point ends, with its index in `tasks`. */
   onDone?: (index: number, outcome: PointOutcome) => void;
   onStart?: (index: number) => void;
+  /** Progress of the point at `index`, as its run reports it (at most every 250 ms or 1%). */
+  onProgress?: (index: number, done: number, total: number, label?: string) => void;
   signal?: AbortSignal;
+}
+
+/**
+ * The environment of each worker: the parent's, with LOWRANK_THREADS set to the worker's share
+ * of the cores (at least 1) unless the user set it. Each worker's kernels would otherwise start a
+ * thread per core, and `jobs` workers would run jobs × cores threads on the same cores.
+ */
+export function workerEnv(jobs: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): NodeJS.ProcessEnv {
+  if (env.LOWRANK_THREADS !== undefined) return env;
+  return { ...env, LOWRANK_THREADS: String(Math.max(1, Math.floor(cores / jobs))) };
 }
 
 export async function runPool(tasks: PointTask[], options: PoolOptions): Promise<PointOutcome[]> {
   const outcomes: PointOutcome[] = new Array(tasks.length);
   let next = 0;
   const jobs = Math.max(1, Math.min(options.jobs, tasks.length));
+  const env = workerEnv(jobs);
   const live = new Set<ChildProcess>();
   const abort = () => {
     for (const c of live) c.kill("SIGTERM");
@@ -33,9 +48,13 @@ export async function runPool(tasks: PointTask[], options: PoolOptions): Promise
       let child: ChildProcess | undefined;
       let current = -1;
       const spawn = () => {
-        const c = fork(workerPath, [], { stdio: ["ignore", "ignore", "inherit", "ipc"], serialization: "advanced" });
+        const c = fork(workerPath, [], { stdio: ["ignore", "ignore", "inherit", "ipc"], serialization: "advanced", env });
         live.add(c);
-        c.on("message", (m: { id: number; outcome: PointOutcome }) => {
+        c.on("message", (m: WorkerMessage) => {
+          if ("progress" in m) {
+            options.onProgress?.(m.id, ...m.progress);
+            return;
+          }
           outcomes[m.id] = m.outcome;
           options.onDone?.(m.id, m.outcome);
           current = -1;
