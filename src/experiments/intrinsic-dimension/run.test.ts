@@ -54,7 +54,7 @@ describe("curves, d_int90 and metrics from the runs table", () => {
   // The paper's FC net swept at six d with two runs each; the mean curve crosses 90% at d = 900.
   const p = planned({ hidden: 200, dims: [200, 400, 750, 1500, 3000, 6000], widths: [200], compareWidth: 200, compareDims: [200], projection: "fastfood" });
   const nets = netInfos(p);
-  const base = { net: "fc-200x2", label: "FC 784-200-200-10", D: 199210, trainLoss: 0, seconds: 0, msPerStep: 0, stacked: 1 };
+  const base = { net: "fc-200x2", label: "FC 784-200-200-10", D: 199210, trainLoss: 0, probeAcc: 0, probeAccEnd: 0, seconds: 0, msPerStep: 0, stacked: 1 };
   const acc = (d: number) => Math.min(0.97, 0.9 + 0.1 * Math.log(d / 900));
   const runs: RunRow[] = [0, 1].flatMap((seed) => [
     { ...base, projection: "direct", d: 199210, seed, valAcc: 0.97 },

@@ -78,7 +78,7 @@ export async function run(p: IntrinsicDimensionParams, ctx: RunContext): Promise
     const seconds = (performance.now() - start) / 1000;
     group.forEach((job, k) => rows.push({
       net: job.net, label: info.label, D: net.D, projection: job.projection, d: job.d, seed: job.seed,
-      valAcc: results[k].valAcc, trainLoss: results[k].trainLoss,
+      valAcc: results[k].valAcc, trainLoss: results[k].trainLoss, probeAcc: results[k].probeAcc, probeAccEnd: results[k].probeAccEnd,
       seconds: seconds / group.length, msPerStep: (1000 * seconds) / steps, stacked: group.length,
     }));
   }

@@ -21,6 +21,12 @@ export interface RunRow {
   seed: number;
   valAcc: number;
   trainLoss: number;
+  /**
+   * The plateau probe (train.ts): accuracy on the first min(2,000, valSize) validation digits
+   * after 80% of the steps and at the end; a run still climbing gains more than a little between.
+   */
+  probeAcc: number;
+  probeAccEnd: number;
   /** Wall time of the group of runs this one trained in, shared equally. */
   seconds: number;
   /** Wall time per step of that group, and how many runs it stacked. */

@@ -11,7 +11,7 @@
 import { tf } from "../../compute/backend.js";
 import { readTensors } from "../../compute/memory.js";
 import type { Rng } from "../../compute/rng.js";
-import { classes, pixels, type Digits } from "./data.js";
+import { classes, pixels, take, type Digits } from "./data.js";
 import type { Net } from "./model.js";
 import type { Projection } from "./projection.js";
 
@@ -27,6 +27,14 @@ export interface TrainOptions {
    * progress, yields to the event loop and throws if the run was interrupted.
    */
   checkpoint?: (done: number, total: number) => Promise<void>;
+  /**
+   * The plateau probe: after this fraction of the steps, and again at the end, score the first
+   * `probeSize` validation digits, so a run can say whether its accuracy was still climbing.
+   * Default 0.8 (the last 20% of steps).
+   */
+  probeAt?: number;
+  /** Validation digits the probe scores (default 2,000, or all when fewer). */
+  probeSize?: number;
 }
 
 export interface TrainResult {
@@ -34,6 +42,9 @@ export interface TrainResult {
   valAcc: number;
   /** Mean training loss over the last 10% of steps. */
   trainLoss: number;
+  /** Accuracy on the probe's validation digits after `probeAt` of the steps, and at the end. */
+  probeAcc: number;
+  probeAccEnd: number;
   thetaD: Float32Array;
   /** Final θ = θ₀ + P·θ_d. */
   theta: Float32Array;
@@ -116,6 +127,9 @@ export async function trainSubspaces(net: Net, Ps: Projection[], theta0: Float32
   const lossSum = new Float64Array(K);
   let lossCount = 0;
   const tail = Math.floor(o.steps * 0.9);
+  const probeStep = Math.max(1, Math.round(o.steps * (o.probeAt ?? 0.8)));
+  const probe = take(val, o.probeSize ?? 2000);
+  let probeAcc: number[] = [];
   for (let t = 1; t <= o.steps; t++) {
     for (let b = 0; b < o.batch; b++) {
       if (cursor === train.n) {
@@ -143,9 +157,17 @@ export async function trainSubspaces(net: Net, Ps: Projection[], theta0: Float32
         x[j] -= (o.lr * (mk[j] / c1)) / (Math.sqrt(vk[j] / c2) + eps);
       }
     }
+    if (t === probeStep) {
+      for (let k = 0; k < K; k++) setTheta(k);
+      probeAcc = await accuracy(net, thetas, probe);
+    }
     await o.checkpoint?.(t, o.steps);
   }
   for (let k = 0; k < K; k++) setTheta(k);
   const acc = await accuracy(net, thetas, val);
-  return Ps.map((_, k) => ({ valAcc: acc[k], trainLoss: lossSum[k] / Math.max(1, lossCount), thetaD: thetaD[k], theta: thetas[k] }));
+  const probeEnd = probe.n === val.n ? acc : await accuracy(net, thetas, probe);
+  return Ps.map((_, k) => ({
+    valAcc: acc[k], trainLoss: lossSum[k] / Math.max(1, lossCount), probeAcc: probeAcc[k] ?? NaN, probeAccEnd: probeEnd[k],
+    thetaD: thetaD[k], theta: thetas[k],
+  }));
 }
