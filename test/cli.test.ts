@@ -212,7 +212,7 @@ describe("lowrank-lab reproduce", () => {
       const out = tmp(), scratch = tmp();
       const r = cli(["reproduce", ...names, "--preset", "quick", "--jobs", String(jobs), "--out", out], { TMPDIR: scratch });
       expect(r.code, r.stderr).toBe(0);
-      expect(readdirSync(scratch)).toEqual([]);
+      expect(readdirSync(scratch).filter((f) => f.startsWith("lowrank-reproduce-"))).toEqual([]);
       for (const name of names) expect(readdirSync(join(out, name)).some((f) => f.endsWith(".svg"))).toBe(true);
       return { r, summary: JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) };
     });

@@ -6,7 +6,9 @@
  * offline), so each is tried and the reason it did not load is kept for `doctor`.
  */
 import * as tf from "@tensorflow/tfjs";
+import { threadCount, wasmThreadCount } from "./threads.js";
 import { UsageError } from "./usageError.js";
+import { installWasmThreads } from "./wasmThreads.js";
 import { adapterChoice, installWebGPU, type AdapterInfo } from "./webgpu.js";
 
 export type BackendName = "tensorflow-gpu" | "webgpu" | "tensorflow" | "wasm" | "cpu";
@@ -34,6 +36,11 @@ export interface DeviceInfo {
   tfjsVersion: string;
   /** The adapter, when the backend is webgpu. */
   adapter?: AdapterInfo;
+  /**
+   * The wasm backend's threads (LOWRANK_THREADS when set, else 1; at most 8), when the backend is
+   * wasm; `fellBack` says why the threaded build did not load, when it did not.
+   */
+  wasmThreads?: { threads: number; fellBack?: string };
 }
 
 const packages: Record<BackendName, string> = {
@@ -45,6 +52,7 @@ const packages: Record<BackendName, string> = {
 };
 
 let adapter: AdapterInfo | undefined;
+let wasmThreads: { threads: number; fellBack?: string } | undefined;
 
 async function tryLoad(name: BackendName): Promise<void> {
   switch (name) {
@@ -59,7 +67,7 @@ async function tryLoad(name: BackendName): Promise<void> {
       await import("@tensorflow/tfjs-node" as string);
       break;
     case "wasm":
-      await import("@tensorflow/tfjs-backend-wasm");
+      wasmThreads ??= installWasmThreads(await import("@tensorflow/tfjs-backend-wasm"), wasmThreadCount());
       break;
     case "cpu":
       break;
@@ -96,9 +104,11 @@ async function choose(): Promise<DeviceInfo> {
     attempts,
     tfjsVersion: tf.version_core,
     ...(backend === "webgpu" && adapter ? { adapter } : {}),
+    ...(backend === "wasm" && wasmThreads ? { wasmThreads: { ...wasmThreads } } : {}),
   });
   try {
     adapterChoice(); // a misspelt LOWRANK_WEBGPU_ADAPTER is a mistake whatever backend runs
+    threadCount(); // likewise LOWRANK_THREADS
   } catch (e) {
     chosen = undefined;
     throw e;

@@ -3,6 +3,7 @@ import { rng } from "../compute/rng.js";
 import { UsageError } from "../compute/usageError.js";
 import { frobeniusNorm, fromSvd, matrix, orthogonalityError, randomMatrix, randomOrthonormal, sub, svd, type Matrix } from "./index.js";
 import { _setWasmEnabled } from "./wasm/kernels.js";
+import { _svd } from "./svd.js";
 
 const TOL = 1e-10;
 
@@ -126,5 +127,20 @@ describe("svd", () => {
     expect(() => svd([[1, NaN], [0, 1]])).toThrow(UsageError);
     expect(() => svd([[1, 2], [Infinity, 1]])).toThrow(/\(1, 0\)/);
     expect(() => svd([[1, 2], [3]])).toThrow(UsageError);
+  });
+});
+
+describe("_svd with one side's vectors", () => {
+  it("gives svd's values and that side's vectors, and no columns for the other side", () => {
+    for (const [m, n, seed] of [[90, 90, 1], [200, 60, 2], [50, 130, 3]]) {
+      const A = randomMatrix(m, n, rng(seed));
+      const full = svd(A), k = Math.min(m, n);
+      const left = _svd(A, "left"), right = _svd(A, "right");
+      expect(Array.from(left.S)).toEqual(Array.from(full.S));
+      expect(Array.from(right.S)).toEqual(Array.from(full.S));
+      expect(Array.from(left.U.data)).toEqual(Array.from(full.U.data));
+      expect(Array.from(right.V.data)).toEqual(Array.from(full.V.data));
+      expect([left.U.cols, left.V.cols, right.U.cols, right.V.cols]).toEqual([k, 0, 0, k]);
+    }
   });
 });

@@ -18,7 +18,7 @@ export interface SVD {
 }
 
 /** Tall inputs are first reduced to their R factor once m ≥ QR_FIRST · n (LAPACK uses 1.6). */
-const QR_FIRST = 1.6;
+export const QR_FIRST = 1.6;
 
 /**
  * Thin SVD in Float64: `const { U, S, V } = svd(A)` with A (m × n) = U diag(S) Vᵀ, U m × k,
@@ -38,18 +38,30 @@ const QR_FIRST = 1.6;
 export function svd(A: MatrixLike): SVD {
   const M = _toMatrix(A, "svd", "A");
   _requireFinite(M, "svd", "A");
+  return _svd(M, "both");
+}
+
+/** Which singular vectors to form: both, or only U ('left') or only V ('right'). */
+export type Sides = "both" | "left" | "right";
+
+/**
+ * The SVD of a finite M with only the `sides` asked for: the other one comes back with 0
+ * columns, which skips applying its Householder transformations (about a fifth of the work at
+ * n = 768). The singular values are the same as svd's.
+ */
+export function _svd(M: Matrix, sides: Sides): SVD {
   const { rows: m, cols: n } = M;
   const scale = _extremeScale(M.data);
   let r: SVD;
   if (m >= n) {
     const F = Float64Array.from(M.data);
     if (scale !== 1) for (let i = 0; i < F.length; i++) F[i] *= scale;
-    r = _svdTall(F, m, n);
+    r = _svdTall(F, m, n, sides);
   } else {
     // A wide A is the transpose of a tall one: Aᵀ = V S Uᵀ.
     const T = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) T[j * m + i] = scale * M.data[i * n + j];
-    const t = _svdTall(T, n, m);
+    const t = _svdTall(T, n, m, sides === "left" ? "right" : sides === "right" ? "left" : "both");
     r = { U: t.V, S: t.S, V: t.U };
   }
   if (scale !== 1) for (let i = 0; i < r.S.length; i++) r.S[i] /= scale;
@@ -57,14 +69,15 @@ export function svd(A: MatrixLike): SVD {
 }
 
 /** SVD of the row-major m × n array F with m ≥ n; F is overwritten. */
-export function _svdTall(F: Float64Array, m: number, n: number): SVD {
+export function _svdTall(F: Float64Array, m: number, n: number, sides: Sides = "both"): SVD {
   if (n === 0) return { U: { rows: m, cols: 0, data: new Float64Array(0) }, S: new Float64Array(0), V: { rows: 0, cols: 0, data: new Float64Array(0) } };
   if (n <= LEAF) return jacobiTall(F, m, n);
   if (m >= QR_FIRST * n) {
     const H = _qrFactor(F, m, n); // A = Q [R; 0]
     const R = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = i; j < n; j++) R[i * n + j] = F[i * n + j];
-    const inner = _svdTall(R, n, n);
+    const inner = _svdTall(R, n, n, sides);
+    if (sides === "right") return { U: none(m), S: inner.S, V: inner.V };
     const U = new Float64Array(m * n);
     U.set(inner.U.data);
     _applyReflectors(H, U, 0, n, n, false); // U = Q [U_R; 0]
@@ -73,19 +86,31 @@ export function _svdTall(F: Float64Array, m: number, n: number): SVD {
   const B = _bidiagonalize(F, m, n);
   const { s, U: Ub, V: Vb } = _bidiagonalSvd(B.d, B.e, n);
   const S = new Float64Array(n);
-  const U = new Float64Array(m * n), V = new Float64Array(n * n);
   // The bidiagonal solver returns ascending values; reverse the columns for descending S.
   for (let j = 0; j < n; j++) S[j] = s[n - 1 - j];
-  for (let i = 0; i < n; i++) {
-    const row = i * n, last = row + n - 1;
-    for (let j = 0; j < n; j++) {
-      U[row + j] = Ub[last - j];
-      V[row + j] = Vb[last - j];
+  const reversed = (X: Float64Array, rows: number) => {
+    const Y = new Float64Array(rows * n);
+    for (let i = 0; i < n; i++) {
+      const row = i * n, last = row + n - 1;
+      for (let j = 0; j < n; j++) Y[row + j] = X[last - j];
     }
+    return Y;
+  };
+  let U: Matrix = none(m), V: Matrix = none(n);
+  if (sides !== "right") {
+    U = { rows: m, cols: n, data: reversed(Ub, m) };
+    _applyReflectors(B.left, U.data, 0, n, n, false);
   }
-  _applyReflectors(B.left, U, 0, n, n, false);
-  _applyReflectors(B.right, V, 0, n, n, false);
-  return { U: { rows: m, cols: n, data: U }, S, V: { rows: n, cols: n, data: V } };
+  if (sides !== "left") {
+    V = { rows: n, cols: n, data: reversed(Vb, n) };
+    _applyReflectors(B.right, V.data, 0, n, n, false);
+  }
+  return { U, S, V };
+}
+
+/** The vectors of a side not asked for: rows × 0. */
+function none(rows: number): Matrix {
+  return { rows, cols: 0, data: new Float64Array(0) };
 }
 
 /** Few columns: Jacobi on the rows of Aᵀ (n × m), so Aᵀ = Jᵀ Σ Ŵ and A = Ŵᵀ Σ J. */

@@ -3,7 +3,7 @@ import { initBackend, tf } from "../compute/backend.js";
 import { rng } from "../compute/rng.js";
 import { UsageError } from "../compute/usageError.js";
 import { matrix, randomOrthonormal, svd, toArrays, transpose, type Matrix } from "../linalg/index.js";
-import { compare, compareLayers, intruderCount, scaleIntruders } from "./compare.js";
+import { _compare, compare, compareLayers, intruderCount, scaleIntruders } from "./compare.js";
 
 const n = 30;
 // σ_i = 10·0.8^i: the top is well separated; the bottom values lie between 0.01 and 0.1.
@@ -121,5 +121,33 @@ describe("spectra.scaleIntruders and spectra.compareLayers", () => {
     const d = compareLayers({ q: W0, v: W0 }, { q: W, v: W });
     expect(d.intruderCount).toBe(2);
     expect(() => compareLayers({ q: W0 }, { k: W0 })).toThrow(/q, k are in only one model/);
+  });
+});
+
+describe("spectra.compare's top-k SVD of W", () => {
+  it("gives the same comparison as full SVDs of both matrices", () => {
+    // a 200 × 160 pair: decaying spectrum plus a rank-4 update of strengths 2σ₁ … 0.3σ₁
+    const r = rng(11);
+    const [m, n] = [200, 160];
+    const A = randomOrthonormal(m, n, r), B = randomOrthonormal(n, n, r);
+    const sv = Float64Array.from({ length: n }, (_, i) => (i + 1) ** -0.7);
+    const W0 = outer(A, B, Array.from(sv, (si, i) => [si, col(A, i), col(B, i)] as [number, Float64Array, Float64Array]));
+    const W = matrix(m, n, W0.data);
+    for (const lambda of [2, 1.2, 0.6, 0.3]) {
+      const u = r.normals(m), v = r.normals(n), nu = Math.hypot(...u), nv = Math.hypot(...v);
+      for (let a = 0; a < m; a++) for (let b = 0; b < n; b++) W.data[a * n + b] += (lambda * u[a] * v[b]) / (nu * nv);
+    }
+    for (const side of ["left", "right"] as const) {
+      const fast = compare(W0, W, { side });
+      const full = _compare(svd(W0), svd(W), { k: 10, epsilon: 0.5, side });
+      expect(fast.intruders).toEqual(full.intruders);
+      expect(fast.intruderCount).toBeGreaterThan(0);
+      expect(Array.from(fast.bestMatch)).toEqual(Array.from(full.bestMatch));
+      for (let j = 0; j < 10; j++) expect(fast.maxSimilarity[j]).toBeCloseTo(full.maxSimilarity[j], 10);
+      for (let i = 0; i < fast.similarity.data.length; i++) expect(fast.similarity.data[i]).toBeCloseTo(full.similarity.data[i], 10);
+      for (let i = 0; i < n; i++) expect(fast.S[i]).toBeCloseTo(full.S[i], 12);
+      expect(fast.effectiveRank.W).toBeCloseTo(full.effectiveRank.W, 10);
+      expect(fast.stableRank.W).toBeCloseTo(full.stableRank.W, 10);
+    }
   });
 });

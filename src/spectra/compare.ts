@@ -6,10 +6,18 @@
  *
  * All in Float64 (src/linalg): cosines between singular vectors are what the paper's claims
  * rest on, and float32 would blur vectors whose singular values lie close together.
+ *
+ * Work: W0 needs a full SVD (every pretrained vector takes part in the max), though of one side
+ * only, but W only its singular values (all of them: effective and stable rank, the spectrum)
+ * and its top k vectors, which linalg's _topSvd gets without the divide-and-conquer SVD's n
+ * vectors, to full-SVD accuracy.
  */
 import { UsageError } from "../compute/usageError.js";
-import { effectiveRank, stableRank, svd, type SVD } from "../linalg/index.js";
+import { effectiveRank, stableRank, type SVD } from "../linalg/index.js";
 import { matrix, toMatrix, type Matrix, type MatrixLike } from "../linalg/matrix.js";
+import { _requireFinite } from "../linalg/checks.js";
+import { _svd } from "../linalg/svd.js";
+import { _topSvd } from "../linalg/topSvd.js";
 
 /** Options of `compare`, `compareLayers` and `scaleIntruders`. */
 export interface CompareOptions {
@@ -79,10 +87,26 @@ function samePair(W0: MatrixLike, W: MatrixLike, where: string): [Matrix, Matrix
  */
 export function compare(W0: MatrixLike, W: MatrixLike, options: CompareOptions = {}): SpectralComparison {
   const [A, B] = samePair(W0, W, "spectra.compare");
-  return _compare(svd(A), svd(B), maybeOptions(options, "spectra.compare", Math.min(A.rows, A.cols)));
+  const o = maybeOptions(options, "spectra.compare", Math.min(A.rows, A.cols));
+  return _compare(baseSvd(A, o.side), topSvd(B, o.k), o);
 }
 
-/** The core of `compare`, on SVDs already computed (an experiment reuses W0's across variants). */
+/** W0's full SVD, with only the side's vectors (the other side's are never read). */
+function baseSvd(A: Matrix, side: "left" | "right"): SVD {
+  _requireFinite(A, "svd", "A"); // the errors svd(A) and svd(B) gave before
+  return _svd(A, side);
+}
+
+/** W's singular values, all of them, and its top k singular vectors (U m × k, V n × k). */
+function topSvd(B: Matrix, k: number): SVD {
+  _requireFinite(B, "svd", "A");
+  return _topSvd(B, k);
+}
+
+/**
+ * The core of `compare`, on SVDs already computed (an experiment reuses W0's across variants).
+ * `tuned` needs all singular values but only its first k vectors: a full SVD or _topSvd's.
+ */
 export function _compare(base: SVD, tuned: SVD, o: CompareSettings): SpectralComparison {
   const U0 = o.side === "left" ? base.U : base.V; // [dim, n0]
   const U = o.side === "left" ? tuned.U : tuned.V; // [dim, n]
@@ -167,8 +191,9 @@ export function scaleIntruders(W0: MatrixLike, W: MatrixLike, options: CompareOp
   const [A, B] = samePair(W0, W, "spectra.scaleIntruders");
   const lambda = options.lambda;
   if (!Number.isFinite(lambda)) throw new UsageError(`spectra.scaleIntruders: lambda=${lambda} is not allowed; allowed: a finite number`);
-  const tuned = svd(B);
-  const c = _compare(svd(A), tuned, maybeOptions(options, "spectra.scaleIntruders", Math.min(A.rows, A.cols)));
+  const o = maybeOptions(options, "spectra.scaleIntruders", Math.min(A.rows, A.cols));
+  const tuned = topSvd(B, o.k); // the intruders are among the top k
+  const c = _compare(baseSvd(A, o.side), tuned, o);
   return _scaleDirections(B, tuned, c.intruders, lambda);
 }
 

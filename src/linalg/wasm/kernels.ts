@@ -1,5 +1,4 @@
-import { availableParallelism } from "node:os";
-import { UsageError } from "../../compute/usageError.js";
+import { threadCount } from "../../compute/threads.js";
 import { I32, V128, op, wasmModule, type Bytes } from "./assemble.js";
 
 /**
@@ -52,16 +51,11 @@ let onShared: ((s: SharedKernels) => void) | undefined;
 let threads: number | undefined;
 
 /**
- * Threads for the product kernel: LOWRANK_THREADS (a positive integer), else
- * os.availableParallelism(). 1 means no workers and an unshared memory, as before threads.
+ * Threads for the product kernel: compute's threadCount() (LOWRANK_THREADS, else
+ * os.availableParallelism()) unless a test set it. 1 means no workers and an unshared memory.
  */
 export function _threads(): number {
-  if (threads === undefined) {
-    const v = process.env.LOWRANK_THREADS?.trim();
-    if (v === undefined || v === "") threads = availableParallelism();
-    else if (/^[1-9][0-9]{0,2}$/.test(v)) threads = Number(v);
-    else throw new UsageError(`LOWRANK_THREADS=${v} is not allowed: give a whole number of threads from 1 to 999 (default: the number of cores)`);
-  }
+  threads ??= threadCount();
   return threads;
 }
 
