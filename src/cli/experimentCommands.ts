@@ -159,6 +159,10 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   process.stdout.write(`lowrank-lab ${packageVersion} on Node ${process.version}, tfjs ${info.tfjsVersion}\n`);
   process.stdout.write(`backend: ${info.backend} (chosen by ${info.chosenBy})\n`);
   if (info.adapter) process.stdout.write(`adapter: ${describeAdapter(info.adapter)}\n`);
+  if (info.wasmThreads) {
+    const { threads, fellBack } = info.wasmThreads;
+    process.stdout.write(`wasm threads: ${threads}${fellBack ? ` (the threaded build did not load: ${fellBack})` : threads === 1 ? " (LOWRANK_THREADS=N above 1 runs N)" : ""}\n`);
+  }
   for (const a of info.attempts) process.stdout.write(`  ${a.loaded ? "✓" : "✗"} ${a.name.padEnd(15)} ${a.package}${a.reason ? `: ${a.reason}` : ""}\n`);
   return 0;
 }
