@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { rng } from "../../compute/rng.js";
 import { UsageError } from "../../compute/usageError.js";
 import { matmul, matmulABt, matrix, randomOrthonormal, type Matrix } from "../../linalg/index.js";
-import { attend, depthwiseConv, gridFor, linearAttention, ralaAttention, randomHeadWeights, rankProfile, softmaxAttention } from "./attention.js";
+import { attend, depthwiseConv, gridFor, linearAttention, ralaAttention, randomHeadWeights, rankProfile, rope2d, softmaxAttention } from "./attention.js";
 
 const gauss = (rows: number, cols: number, seed: number): Matrix => matrix(rows, cols, rng(seed).normals(rows * cols));
 const maxAbsDiff = (A: Matrix, B: Matrix) => Math.max(...A.data.map((x, i) => Math.abs(x - B.data[i])));
@@ -111,12 +111,18 @@ describe("depthwiseConv (RALA's LePE)", () => {
 });
 
 describe("ralaAttention", () => {
-  it("reduces to linear attention's KV buffer when all keys are equal (α uniform)", () => {
-    const Q = gauss(16, 4, 18), K = matrix(16, 4, new Array(64).fill(0.3)), V = gauss(16, 6, 19);
-    const r = ralaAttention(Q, K, V, gauss(16, 6, 20), gauss(25, 6, 21));
-    for (const a of r.alpha!) expect(a).toBeCloseTo(1 / 16, 14);
-    expect(maxAbsDiff(r.kv!, linearAttention(Q, K, V).kv!)).toBeLessThan(1e-12);
-    expect(maxAbsDiff(r.kvAugmented!, linearAttention(Q, K, V).out)).toBeLessThan(1e-12);
+  it("reduces to linear attention's KV buffer when all keys are equal (α uniform), with and without RoPE", () => {
+    const Q = gauss(16, 4, 18), K = matrix(16, 4, new Array(64).fill(0.3)), V = gauss(16, 6, 19), grid = gridFor(16);
+    const plain = ralaAttention(Q, K, V, gauss(16, 6, 20), gauss(25, 6, 21), grid, false);
+    for (const a of plain.alpha!) expect(a).toBeCloseTo(1 / 16, 14);
+    expect(maxAbsDiff(plain.kv!, linearAttention(Q, K, V).kv!)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(plain.kvAugmented!, linearAttention(Q, K, V).out)).toBeLessThan(1e-12);
+    const rotated = ralaAttention(Q, K, V, gauss(16, 6, 20), gauss(25, 6, 21), grid);
+    expect(maxAbsDiff(rotated.kv!, linearAttention(Q, K, V, grid).kv!)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(rotated.kvAugmented!, linearAttention(Q, K, V, grid).out)).toBeLessThan(1e-12);
+    // The KV buffer is built from rotated keys: equal keys at different positions no longer give a rank-1 buffer.
+    expect(rankProfile(plain.kv!).numericalRank).toBe(1);
+    expect(rankProfile(rotated.kv!).numericalRank).toBeGreaterThan(1);
   });
 
   it("raises the output rank above d through LePE and the gate", () => {
@@ -127,8 +133,54 @@ describe("ralaAttention", () => {
     expect(rankProfile(attend("rala", X, W).kvAugmented!).numericalRank).toBe(4);
   });
 
+  it("keeps linear attention's output rank at most d with RoPE on φ(q) and φ(k)", () => {
+    const W = randomHeadWeights(32, 4, 32, rng(22));
+    const X = gauss(64, 32, 23);
+    expect(rankProfile(attend("linear", X, W, undefined, "all").out).numericalRank).toBe(4);
+    expect(rankProfile(attend("rala", X, W, undefined, "none").out).numericalRank).toBe(32);
+  });
+
   it("lays N tokens on the smallest near-square grid", () => {
     expect(gridFor(10)).toEqual({ h: 3, w: 4 });
     expect(gridFor(49)).toEqual({ h: 7, w: 7 });
+  });
+});
+
+describe("rope2d (RALA's 2-D rotary position embedding)", () => {
+  const grid = { h: 4, w: 5 };
+
+  it("rotates each token's channel pairs, so row norms are kept and the first token (position 0, 0) is unchanged", () => {
+    const X = gauss(20, 8, 30), R = rope2d(X, grid);
+    for (let t = 0; t < 20; t++) {
+      const norm = (M: Matrix) => Math.hypot(...M.data.subarray(t * 8, t * 8 + 8));
+      expect(norm(R)).toBeCloseTo(norm(X), 12);
+    }
+    for (let c = 0; c < 8; c++) expect(R.data[c]).toBe(X.data[c]);
+  });
+
+  it("makes q·k depend only on the offset between the two tokens on the grid", () => {
+    // The same q at every token and the same k at every token: rot(q at a)·rot(k at b) depends on b − a only.
+    const q = rng(31).normals(8), k = rng(32).normals(8);
+    const Q = rope2d(matrix(20, 8, Array.from({ length: 160 }, (_, i) => q[i % 8])), grid);
+    const K = rope2d(matrix(20, 8, Array.from({ length: 160 }, (_, i) => k[i % 8])), grid);
+    const dot = (a: number, b: number) => { let s = 0; for (let c = 0; c < 8; c++) s += Q.data[a * 8 + c] * K.data[b * 8 + c]; return s; };
+    const at = (y: number, x: number) => y * grid.w + x;
+    expect(dot(at(0, 0), at(1, 2))).toBeCloseTo(dot(at(2, 1), at(3, 3)), 12);
+    expect(dot(at(1, 1), at(1, 4))).toBeCloseTo(dot(at(3, 0), at(3, 3)), 12);
+    expect(Math.abs(dot(at(0, 0), at(1, 2)) - dot(at(0, 0), at(2, 1)))).toBeGreaterThan(1e-6);
+  });
+
+  it("turns the first half by the row and the second half by the column, θ₀ = 1", () => {
+    const X = matrix(20, 4, new Array(80).fill(0).map((_, i) => (i % 2 === 0 ? 1 : 0))); // (1, 0) pairs
+    const R = rope2d(X, grid);
+    const t = 1 * grid.w + 3; // y = 1, x = 3
+    expect(R.data[t * 4]).toBeCloseTo(Math.cos(1), 14);
+    expect(R.data[t * 4 + 1]).toBeCloseTo(Math.sin(1), 14);
+    expect(R.data[t * 4 + 2]).toBeCloseTo(Math.cos(3), 14);
+    expect(R.data[t * 4 + 3]).toBeCloseTo(Math.sin(3), 14);
+  });
+
+  it("refuses a head dim that is not a multiple of 4, naming it", () => {
+    expect(() => rope2d(gauss(20, 6, 33), grid)).toThrow(/multiple of 4.*d = 6/);
   });
 });

@@ -10,6 +10,10 @@
  * Symbols follow Fan et al. 2025, "Breaking the Low-Rank Dilemma of Linear Attention"
  * (arXiv:2411.07635) and their code (github.com/qhfan/RALA, classfication/RALA.py):
  * X [N, D] tokens, Q = X Wq, K = X Wk [N, d], V = X Wv [N, dv], φ = ELU + 1.
+ *
+ * RoPE follows that code: a 2-D rotary position embedding on the token grid, applied to φ(q)
+ * and to the (re-weighted) φ(k) after the feature map, so the KV buffer is built from rotated
+ * keys while the normaliser z uses the un-rotated ones.
  */
 import type { Rng } from "../../compute/rng.js";
 import { UsageError } from "../../compute/usageError.js";
@@ -28,6 +32,35 @@ export interface Grid {
 export function gridFor(N: number): Grid {
   const w = Math.ceil(Math.sqrt(N));
   return { h: Math.ceil(N / w), w };
+}
+
+/**
+ * 2-D rotary position embedding (RoPE) of the rows of X [N, d] laid out row-major on `grid`, as
+ * in RALA's code (qhfan/RALA): d/4 frequencies θᵢ = 10000^(−i/(d/4 − 1)) (θ₀ = 1 when d = 4);
+ * channel pairs (2i, 2i + 1) of the first half turn by the token's row y·θᵢ, the same pairs of
+ * the second half by its column x·θᵢ: (a, b) → (a cos − b sin, b cos + a sin). d must be a
+ * multiple of 4. A rotation per token, so it keeps each row's norm.
+ */
+export function rope2d(X: MatrixLike, grid: Grid): Matrix {
+  const x = toMatrix(X, "X");
+  const { rows: N, cols: d } = x;
+  if (d % 4 !== 0) throw new UsageError(`attention: RoPE needs a head dim d that is a multiple of 4 (two grid axes, channel pairs); got d = ${d}`);
+  if (grid.h * grid.w < N) throw new UsageError(`attention: grid ${grid.h} × ${grid.w} holds fewer than N = ${N} tokens`);
+  const quarter = d / 4;
+  const theta = Float64Array.from({ length: quarter }, (_, i) => (quarter === 1 ? 1 : 10000 ** -(i / (quarter - 1))));
+  const out = matrix(N, d);
+  for (let t = 0; t < N; t++) {
+    const pos = [Math.floor(t / grid.w), t % grid.w]; // row y for the first half, column x for the second
+    for (let half = 0; half < 2; half++) {
+      for (let i = 0; i < quarter; i++) {
+        const a = t * d + half * (d / 2) + 2 * i;
+        const angle = pos[half] * theta[i], c = Math.cos(angle), s = Math.sin(angle);
+        out.data[a] = x.data[a] * c - x.data[a + 1] * s;
+        out.data[a + 1] = x.data[a + 1] * c + x.data[a] * s;
+      }
+    }
+  }
+  return out;
 }
 
 export interface AttentionResult {
@@ -94,15 +127,17 @@ export function softmaxAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, sc
 
 /**
  * Σⱼ wⱼ φ(kⱼ)ᵀ vⱼ and Σⱼ wⱼ φ(kⱼ), then outᵢ = φ(qᵢ)·KV / (φ(qᵢ)·Σⱼ wⱼ φ(kⱼ)): a weighted
- * average of the values, computed in O(N d dv) without the N × N map.
+ * average of the values, computed in O(N d dv) without the N × N map. With `rope`, the
+ * numerator uses the rotated φ(qᵢ) and the KV buffer the rotated wⱼ φ(kⱼ); the normaliser stays
+ * un-rotated (RALA's code).
  */
-function kernelized(Fq: Matrix, Fk: Matrix, v: Matrix, w?: Float64Array): { out: Matrix; kv: Matrix } {
+function kernelized(Fq: Matrix, Fk: Matrix, v: Matrix, w?: Float64Array, rope?: Grid): { out: Matrix; kv: Matrix } {
   const N = Fq.rows, d = Fq.cols, dv = v.cols;
   const Wk = w ? matrix(N, d, Fk.data.map((x, i) => x * w[Math.floor(i / d)])) : Fk;
-  const kv = matmulAtB(Wk, v); // [d, dv]
+  const kv = matmulAtB(rope ? rope2d(Wk, rope) : Wk, v); // [d, dv]
   const ksum = new Float64Array(d);
   for (let j = 0; j < N; j++) for (let a = 0; a < d; a++) ksum[a] += Wk.data[j * d + a];
-  const out = matmul(Fq, kv); // [N, dv]
+  const out = matmul(rope ? rope2d(Fq, rope) : Fq, kv); // [N, dv]
   for (let i = 0; i < N; i++) {
     let z = 0;
     for (let a = 0; a < d; a++) z += Fq.data[i * d + a] * ksum[a];
@@ -113,12 +148,13 @@ function kernelized(Fq: Matrix, Fk: Matrix, v: Matrix, w?: Float64Array): { out:
 
 /**
  * Linear attention with φ = ELU + 1 (Katharopoulos et al. 2020, arXiv:2006.16236). Every output
- * row is φ(qᵢ) times the d × dv KV buffer, so rank(out) ≤ rank(KV) ≤ d whatever N is.
+ * row is φ(qᵢ) times the d × dv KV buffer, so rank(out) ≤ rank(KV) ≤ d whatever N is (also
+ * with `rope`, the grid of a 2-D RoPE on φ(q) and φ(k): each row is still a d-vector times KV).
  */
-export function linearAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike): AttentionResult {
+export function linearAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, rope?: Grid): AttentionResult {
   const q = toMatrix(Q, "Q"), k = toMatrix(K, "K"), v = toMatrix(V, "V");
   checkQKV(q, k, v);
-  const { out, kv } = kernelized(mapMatrix(q, phi), mapMatrix(k, phi), v);
+  const { out, kv } = kernelized(mapMatrix(q, phi), mapMatrix(k, phi), v, undefined, rope);
   return { kind: "linear", out, kv };
 }
 
@@ -152,11 +188,13 @@ export function depthwiseConv(V: Matrix, grid: Grid, kernel: Matrix): Matrix {
 }
 
 /**
- * RALA (Fan et al. 2025, §4; their GateLinearAttentionNoSilu without RoPE):
+ * RALA (Fan et al. 2025, §4; the GateLinearAttentionNoSilu layer of their code):
  * KV-buffer augmentation: q̄ = mean φ(q), α = softmax(q̄ φ(K)ᵀ/√d), keys re-weighted by αⱼ N;
  * output augmentation: out = (φ(q)·KV·z + LePE(V)) ⊙ O, with O = X Wo a linear gate.
+ * With `rope` (on by default, as in their code) φ(q) and the re-weighted φ(k) of the numerator
+ * and of the KV buffer are rotated by a 2-D RoPE on `grid`; α and z use the un-rotated ones.
  */
-export function ralaAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, O: MatrixLike, lepe: MatrixLike, grid?: Grid): AttentionResult {
+export function ralaAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, O: MatrixLike, lepe: MatrixLike, grid?: Grid, rope = true): AttentionResult {
   const q = toMatrix(Q, "Q"), k = toMatrix(K, "K"), v = toMatrix(V, "V"), o = toMatrix(O, "O"), kernel = toMatrix(lepe, "lepe");
   checkQKV(q, k, v);
   if (o.rows !== v.rows || o.cols !== v.cols) throw new UsageError(`attention: gate O is [${o.rows}, ${o.cols}] but V is [${v.rows}, ${v.cols}]; they must match`);
@@ -179,8 +217,9 @@ export function ralaAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, O: Ma
     alpha[j] /= sum;
     w[j] = alpha[j] * N;
   }
-  const { out: kvAugmented, kv } = kernelized(Fq, Fk, v, w);
-  const local = depthwiseConv(v, grid ?? gridFor(N), kernel);
+  const g = grid ?? gridFor(N);
+  const { out: kvAugmented, kv } = kernelized(Fq, Fk, v, w, rope ? g : undefined);
+  const local = depthwiseConv(v, g, kernel);
   const out = matrix(N, dv);
   for (let i = 0; i < out.data.length; i++) out.data[i] = (kvAugmented.data[i] + local.data[i]) * o.data[i];
   return { kind: "rala", out, kv, alpha, kvAugmented };
@@ -210,18 +249,33 @@ export function randomHeadWeights(D: number, d: number, dv: number, rng: Rng, le
   };
 }
 
-/** Projects tokens X [N, D] with `weights` and runs the head of the given kind. */
-export function attend(kind: AttentionKind, X: MatrixLike, weights: HeadWeights, grid?: Grid): AttentionResult {
+/**
+ * Which kinds apply a 2-D RoPE to their queries and keys: "rala" (the default: RALA as in its
+ * code, the baselines plain), "all" (also softmax, on q and k, and linear, on φ(q) and φ(k), as
+ * RALA's code does for its softmax layers), or "none".
+ */
+export type RopeChoice = "rala" | "all" | "none";
+export const ropeChoices: readonly RopeChoice[] = ["rala", "all", "none"];
+
+/** Whether `kind` applies RoPE under `choice`. */
+export const usesRope = (kind: AttentionKind, choice: RopeChoice): boolean => choice === "all" || (choice === "rala" && kind === "rala");
+
+/**
+ * Projects tokens X [N, D] with `weights` and runs the head of the given kind on `grid` (default
+ * gridFor(N)), with RoPE where `rope` says (default "rala").
+ */
+export function attend(kind: AttentionKind, X: MatrixLike, weights: HeadWeights, grid?: Grid, rope: RopeChoice = "rala"): AttentionResult {
   const x = toMatrix(X, "X");
   if (x.cols !== weights.Wq.rows) throw new UsageError(`attention: X is [${x.rows}, ${x.cols}] but Wq is [${weights.Wq.rows}, ${weights.Wq.cols}]; token width D must match`);
   const Q = matmul(x, weights.Wq), K = matmul(x, weights.Wk), V = matmul(x, weights.Wv);
+  const g = grid ?? gridFor(x.rows), rotate = usesRope(kind, rope);
   switch (kind) {
     case "softmax":
-      return softmaxAttention(Q, K, V);
+      return rotate ? softmaxAttention(rope2d(Q, g), rope2d(K, g), V) : softmaxAttention(Q, K, V);
     case "linear":
-      return linearAttention(Q, K, V);
+      return linearAttention(Q, K, V, rotate ? g : undefined);
     case "rala":
-      return ralaAttention(Q, K, V, matmul(x, weights.Wo), weights.lepe, grid);
+      return ralaAttention(Q, K, V, matmul(x, weights.Wo), weights.lepe, g, rotate);
     default:
       throw new UsageError(`attention: unknown kind '${String(kind)}'; allowed: ${attentionKinds.join(", ")}`);
   }

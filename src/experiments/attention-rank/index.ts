@@ -35,8 +35,10 @@ export function cost(p: AttentionRankParams): Cost {
     tensorOps = 3 * p.steps * (70 * p.depth + 40);
     cpuFlops += 3 * p.rankImages * p.depth * p.heads * 2 * svdFlops(T, W / p.heads);
   }
-  const perTemperature = 10 * p.sbN * p.sbN * p.sbD + (p.oracle ? 5 * svdFlops(p.sbN, p.sbN) : 0);
-  cpuFlops += inputs * p.temperatures.length * perTemperature;
+  // Per temperature: the exact map and the feature estimates, then (oracle) two truncated SVDs and the
+  // alternating projections, ~100 iterations from each of two starts at about 6·N²·(b/2 + 10) flops each.
+  const probe = (N: number, b: number) => 10 * N * N * p.sbD + (p.oracle ? 2 * svdFlops(N, b + 10) + 2 * 100 * 6 * N * N * (b / 2 + 10) : 0);
+  cpuFlops += p.temperatures.length * (inputs * probe(p.sbN, p.budget) + (p.train ? probe(49, p.sbTrainedBudget) : 0));
   return { tensorFlops, tensorOps, cpuFlops };
 }
 

@@ -6,14 +6,17 @@
  * Block (pre-norm, as in ViT): x += proj(attn(LN(x))); x += MLP(LN(x)); then LN, mean-pool,
  * linear classifier. RALA follows Fan et al. 2025 (arXiv:2411.07635) and their code: φ on q and
  * k, KV-buffer augmentation by α = softmax(q̄ φ(K)ᵀ/√d), output augmentation
- * (φ(q)·KV·z + LePE(v)) ⊙ o with a 5×5 depthwise LePE and o = x Wo. RoPE is left out.
+ * (φ(q)·KV·z + LePE(v)) ⊙ o with a 5×5 depthwise LePE and o = x Wo, and (config.rope) a 2-D
+ * RoPE on the token grid applied to φ(q) and the re-weighted φ(k) after the feature map, so the
+ * KV buffer is built from rotated keys and z from un-rotated ones, as their code does. With
+ * `rope` on, softmax rotates q and k, linear attention φ(q) and φ(k) the same way.
  */
 import { tf } from "../../compute/backend.js";
 import { readTensors } from "../../compute/memory.js";
 import type { Rng } from "../../compute/rng.js";
 import { UsageError } from "../../compute/usageError.js";
 import { matrix, type Matrix } from "../../linalg/matrix.js";
-import type { AttentionKind, Grid, HeadWeights } from "./attention.js";
+import { rope2d, type AttentionKind, type Grid, type HeadWeights } from "./attention.js";
 
 export interface VitConfig {
   kind: AttentionKind;
@@ -27,6 +30,8 @@ export interface VitConfig {
   mlpRatio: number;
   /** LePE kernel side (RALA only). */
   lepeSize: number;
+  /** Apply a 2-D RoPE to this model's queries and keys (head dim must be a multiple of 4). */
+  rope: boolean;
 }
 
 type Params = Record<string, tf.Variable>;
@@ -96,12 +101,48 @@ function dense(x: tf.Tensor, W: tf.Tensor): tf.Tensor3D {
   return tf.matMul(x.reshape([B * N, Din]), W).reshape([B, N, W.shape[1]!]);
 }
 
-/** Σⱼ wⱼ φ(kⱼ)ᵀ vⱼ normalised per query: φ(q)·KV / (φ(q)·Σⱼ wⱼ φ(kⱼ)). */
-function kernelized(fq: tf.Tensor4D, fk: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
-  const kv = tf.matMul(fk, v, true, false); // [B, h, d, d]
+/** The rotation of a 2-D RoPE: x ↦ x ⊙ cos + (x P) ⊙ sin, with P turning each channel pair (a, b) into (−b, a). */
+interface Rotation {
+  cos: tf.Tensor2D; // [N, d]
+  sin: tf.Tensor2D; // [N, d]
+  P: tf.Tensor2D; // [d, d]
+}
+
+/** The cos / sin tables of attention.ts's rope2d on `grid` for head dim d, and the pair-turn matrix P. */
+function rotation(grid: Grid, d: number): Rotation {
+  const N = grid.h * grid.w;
+  const ones = matrix(N, d, new Array(N * d).fill(0).map((_, i) => (i % 2 === 0 ? 1 : 0))); // (1, 0) in every pair
+  const turned = rope2d(ones, grid); // (cos, sin) in every pair
+  const cos = new Float32Array(N * d), sin = new Float32Array(N * d), P = new Float32Array(d * d);
+  for (let t = 0; t < N; t++) {
+    for (let a = 0; a < d; a += 2) {
+      cos[t * d + a] = cos[t * d + a + 1] = turned.data[t * d + a];
+      sin[t * d + a] = sin[t * d + a + 1] = turned.data[t * d + a + 1];
+    }
+  }
+  for (let a = 0; a < d; a += 2) {
+    P[(a + 1) * d + a] = -1; // new a = −b
+    P[a * d + a + 1] = 1; // new b = a
+  }
+  return { cos: tf.tensor2d(cos, [N, d]), sin: tf.tensor2d(sin, [N, d]), P: tf.tensor2d(P, [d, d]) };
+}
+
+/** x [B, h, N, d] rotated token by token (a product with P as a 2-D matMul, which every backend differentiates). */
+function rotate(x: tf.Tensor4D, r: Rotation): tf.Tensor4D {
+  const d = x.shape[3];
+  const turned = tf.matMul(x.reshape([-1, d]), r.P).reshape(x.shape);
+  return x.mul(r.cos).add(turned.mul(r.sin)) as tf.Tensor4D;
+}
+
+/**
+ * Σⱼ wⱼ φ(kⱼ)ᵀ vⱼ normalised per query: φ(q)·KV / (φ(q)·Σⱼ wⱼ φ(kⱼ)); with `rot`, the numerator
+ * and the KV buffer use rotated φ(q) and φ(k), the normaliser the un-rotated ones.
+ */
+function kernelized(fq: tf.Tensor4D, fk: tf.Tensor4D, v: tf.Tensor4D, rot?: Rotation): tf.Tensor4D {
+  const kv = tf.matMul(rot ? rotate(fk, rot) : fk, v, true, false); // [B, h, d, d]
   const ksum = fk.sum(2, true); // [B, h, 1, d]
   const z = tf.matMul(fq, ksum, false, true); // [B, h, N, 1]
-  return tf.matMul(fq, kv).div(z.add(1e-6));
+  return tf.matMul(rot ? rotate(fq, rot) : fq, kv).div(z.add(1e-6));
 }
 
 /** The size² shift matrices of a depthwise convolution on `grid`, flattened: [size², N·N]; S_t[i, j] = 1 when j is tap t of i. */
@@ -137,8 +178,10 @@ export function vit(config: VitConfig, rng: Rng): Vit {
   if (28 % p !== 0) throw new UsageError(`vit: patch ${p} does not divide 28`);
   if (D % heads !== 0) throw new UsageError(`vit: width ${D} is not a multiple of heads ${heads}`);
   const g = 28 / p, N = g * g, d = D / heads, H = Math.round(mlpRatio * D);
+  if (config.rope && d % 4 !== 0) throw new UsageError(`vit: RoPE needs a head dim (width / heads) that is a multiple of 4; got ${d}`);
   const grid = { h: g, w: g };
   const S = shiftMatrices(grid, lepeSize);
+  const rot = config.rope ? rotation(grid, d) : undefined;
   const params: Params = {
     embed: init(rng, [p * p, D], 1 / p),
     embedBias: constant([D], 0),
@@ -172,15 +215,16 @@ export function vit(config: VitConfig, rng: Rng): Vit {
     const q = split(dense(x, params[`Wq${b}`]), heads), k = split(dense(x, params[`Wk${b}`]), heads);
     const vFlat = dense(x, params[`Wv${b}`]), v = split(vFlat, heads);
     if (config.kind === "softmax") {
-      return merge(tf.matMul(tf.softmax(tf.matMul(q, k, false, true).mul(1 / Math.sqrt(d))), v));
+      const [qr, kr] = rot ? [rotate(q, rot), rotate(k, rot)] : [q, k];
+      return merge(tf.matMul(tf.softmax(tf.matMul(qr, kr, false, true).mul(1 / Math.sqrt(d))), v));
     }
     const fq = phi(q) as tf.Tensor4D, fk = phi(k) as tf.Tensor4D;
-    if (config.kind === "linear") return merge(kernelized(fq, fk, v));
+    if (config.kind === "linear") return merge(kernelized(fq, fk, v, rot));
     // RALA: α over the N tokens from the mean query; keys re-weighted by α·N.
     const alpha = tf.softmax(tf.matMul(fq.mean(2, true), fk, false, true).mul(1 / Math.sqrt(d))); // [B, h, 1, N]
     const fkAug = fk.mul(alpha.transpose([0, 1, 3, 2]).mul(N)) as tf.Tensor4D;
     const o = dense(x, params[`Wo${b}`]);
-    return merge(kernelized(fq, fkAug, v)).add(lepe(vFlat, S, params[`lepe${b}`] as tf.Tensor2D)).mul(o) as tf.Tensor3D;
+    return merge(kernelized(fq, fkAug, v, rot)).add(lepe(vFlat, S, params[`lepe${b}`] as tf.Tensor2D)).mul(o) as tf.Tensor3D;
   };
 
   const tokens = (images: tf.Tensor2D): tf.Tensor3D =>
@@ -240,6 +284,7 @@ export function vit(config: VitConfig, rng: Rng): Vit {
     dispose: () => {
       Object.values(params).forEach((v) => v.dispose());
       S.dispose();
+      if (rot) tf.dispose([rot.cos, rot.sin, rot.P]);
     },
   };
 }

@@ -24,6 +24,8 @@ export interface AttentionRankParams {
   rtol: number;
   /** Random heads (and token draws) per sweep point. */
   trials: number;
+  /** Which kinds apply 2-D RoPE to queries and keys: RALA only (its code), every kind, or none. */
+  rope: string;
   // Trained comparison (tfjs)
   train: boolean;
   steps: number;
@@ -43,6 +45,10 @@ export interface AttentionRankParams {
   budget: number;
   temperatures: number[];
   oracle: boolean;
+  /** Most alternating-projection iterations of the oracle sparse + low-rank decomposition. */
+  sbIterations: number;
+  /** Per-query budget of the probe on the trained softmax ViT's attention (N = 49 tokens). */
+  sbTrainedBudget: number;
 }
 
 export const params: Schema<AttentionRankParams> = {
@@ -55,8 +61,9 @@ export const params: Schema<AttentionRankParams> = {
   dv: { type: "int", default: 64, min: 1, max: 512, help: "value width dv of every head" },
   rtol: { type: "number", default: 0, min: 0, max: 0.5, help: "numerical rank counts σᵢ > rtol·σ₁; 0 means NumPy's default max(m,n)·ε" },
   trials: { type: "int", default: 3, min: 1, max: 100, help: "random heads per sweep point" },
+  rope: { type: "choice", choices: ["rala", "all", "none"], default: "rala", help: "2-D RoPE on queries and keys: RALA only (as in its code), all kinds, or none" },
   train: { type: "boolean", default: true, help: "train the tiny ViT with each attention kind" },
-  steps: { type: "int", default: 300, min: 1, max: 100000, help: "Adam steps per model (the shared budget)" },
+  steps: { type: "int", default: 150, min: 1, max: 100000, help: "Adam steps per model (the shared budget)" },
   batch: { type: "int", default: 32, min: 1, max: 4096, help: "images per step" },
   lr: { type: "number", default: 3e-3, min: 1e-6, max: 1, help: "Adam learning rate" },
   vitWidth: { type: "int", default: 32, min: 2, max: 512, help: "ViT token width (heads · head dim)" },
@@ -65,9 +72,9 @@ export const params: Schema<AttentionRankParams> = {
   trainSize: { type: "int", default: 8000, min: 10, max: 8000, help: "training digits (of the 8,000 in the fixed split)" },
   testSize: { type: "int", default: 2000, min: 10, max: 2000, help: "test digits (of the 2,000 in the fixed split)" },
   rankImages: { type: "int", default: 8, min: 1, max: 2000, help: "test images whose trained-layer ranks are measured" },
-  sbN: { type: "int", default: 512, min: 8, max: 4096, help: "Scatterbrain probe: sequence length N" },
+  sbN: { type: "int", default: 256, min: 8, max: 4096, help: "Scatterbrain probe: sequence length N" },
   sbD: { type: "int", default: 16, min: 1, max: 512, help: "Scatterbrain probe: head dim d" },
-  budget: { type: "int", default: 32, min: 2, max: 4096, help: "Scatterbrain probe: per-query budget b" },
+  budget: { type: "int", default: 16, min: 2, max: 4096, help: "Scatterbrain probe: per-query budget b" },
   temperatures: {
     type: "number[]",
     default: [0.01, 0.0178, 0.0316, 0.0562, 0.1, 0.178, 0.316, 0.562, 1, 1.78, 3.16, 5.62, 10],
@@ -76,6 +83,8 @@ export const params: Schema<AttentionRankParams> = {
     help: "softmax temperatures τ: A = softmax(QKᵀ / (τ√d))",
   },
   oracle: { type: "boolean", default: true, help: "also compute the oracle (SVD / top-k / alternating projections) errors" },
+  sbIterations: { type: "int", default: 1000, min: 1, max: 10000, help: "Scatterbrain probe: most alternating-projection iterations of the oracle sparse + low-rank" },
+  sbTrainedBudget: { type: "int", default: 8, min: 2, max: 98, help: "Scatterbrain probe on the trained softmax ViT's attention (49 tokens): per-query budget b" },
 };
 
 /** A `number[]` field that must hold integers (the schema checks only the range). */
@@ -84,16 +93,27 @@ const integers = (field: "N" | "d"): Constraint<AttentionRankParams> => (p) => {
   return bad === undefined ? undefined : `${field}=${p[field].join(",")} has a non-integer ${bad}; allowed: integers`;
 };
 
+/** RoPE turns channel pairs on two grid axes, so every head dim it touches must be a multiple of 4. */
+const ropeDims: Constraint<AttentionRankParams> = (p) => {
+  if (p.rope === "none") return undefined;
+  const bad = [...p.d, p.dRef].find((d) => d % 4 !== 0);
+  if (bad !== undefined) return `rope=${p.rope} needs head dims that are multiples of 4, but d/dRef has ${bad}; allowed: multiples of 4, or rope=none`;
+  const vitD = p.vitWidth / p.heads;
+  if (p.train && Number.isInteger(vitD) && vitD % 4 !== 0) return `rope=${p.rope} needs a ViT head dim vitWidth/heads that is a multiple of 4, got ${vitD}; allowed: multiples of 4, or rope=none`;
+  return undefined;
+};
+
 /** What the schema's per-field ranges cannot say; checked before anything runs. */
 export const constraints: Constraint<AttentionRankParams>[] = [
   integers("N"),
   integers("d"),
+  ropeDims,
   (p) => (p.vitWidth % p.heads === 0 ? undefined
     : `vitWidth=${p.vitWidth} is not a multiple of heads=${p.heads}; allowed: vitWidth = heads · head dim`),
 ];
 
 export const presets: Record<string, Partial<AttentionRankParams>> = {
-  /** The paper's analysis at laptop scale (a few minutes on 2 cores): the defaults. */
+  /** The paper's analysis at laptop scale (about 90 s of CPU on 2 cores): the defaults. */
   paper: {},
   /**
    * Sized for one GPU: a larger trained ViT (width 128, 4 heads of 32, 4 blocks) for 5,000 steps of
@@ -114,9 +134,14 @@ export const presets: Record<string, Partial<AttentionRankParams>> = {
     heads: 4,
     depth: 4,
     rankImages: 32,
-    sbN: 1024,
+    sbN: 512,
+    budget: 32,
+    sbIterations: 1000,
   },
-  /** Seconds, for tests: every part runs, each at toy scale. */
+  /**
+   * Seconds, for tests: every part runs, each at toy scale, too small to judge the paper's claims
+   * (claims.ts JUDGED_FROM); its run reports the sanity checks.
+   */
   quick: {
     N: [16, 64, 128],
     d: [4, 16, 64],
@@ -134,5 +159,6 @@ export const presets: Record<string, Partial<AttentionRankParams>> = {
     sbN: 64,
     budget: 16,
     temperatures: [0.01, 0.1, 0.316, 0.562, 1, 1.78, 3.16, 10],
+    sbIterations: 3000,
   },
 };

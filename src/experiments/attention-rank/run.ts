@@ -8,9 +8,9 @@ import type { ColumnTable } from "arquero";
 import type { Rng } from "../../compute/rng.js";
 import { matmul, type Matrix } from "../../linalg/index.js";
 import type { Result, RunContext, Tables } from "../types.js";
-import { attend, attentionKinds, gridFor, randomHeadWeights, rankProfile, type AttentionKind } from "./attention.js";
+import { attend, attentionKinds, gridFor, randomHeadWeights, rankProfile, rope2d, usesRope, type AttentionKind, type RopeChoice } from "./attention.js";
 import type { AttentionRankParams } from "./params.js";
-import { scatterbrainProbe, type ProbePoint } from "./scatterbrain.js";
+import { defaultDecomposition, scatterbrainProbe, type DecompositionOptions, type DecompositionStep, type ProbePoint } from "./scatterbrain.js";
 import { loadMnist, mnistTokens, randomTokens, take } from "./tokens.js";
 import { accuracy, train } from "./train.js";
 import { rowsOf } from "../rows.js";
@@ -77,9 +77,24 @@ export interface TrainedRankRow {
   effectiveRank: number;
 }
 
+/**
+ * What the Scatterbrain probe approximates: the attention of a random head on Gaussian or MNIST
+ * tokens, or of the trained softmax ViT (its last block's first head on the first test image).
+ */
+export type ProbeInput = Input | "trained";
+
 /** A row of `scatterbrain`: one approximation's error at one temperature on one kind of tokens. */
 export interface ScatterbrainRow extends ProbePoint {
-  input: Input;
+  input: ProbeInput;
+  /** Tokens N and per-query budget b of this probe. */
+  N: number;
+  budget: number;
+}
+
+/** A row of `decomposition`: one iteration of the oracle sparse + low-rank alternating projections. */
+export interface DecompositionRow extends DecompositionStep {
+  input: ProbeInput;
+  temperature: number;
 }
 
 /** Each table in long format; the row types above say what a row holds. */
@@ -96,6 +111,8 @@ export interface AttentionRankTables extends Tables {
   trainedRanks: ColumnTable;
   /** ScatterbrainRow, one per (input, family, temperature, method). */
   scatterbrain: ColumnTable;
+  /** DecompositionRow, one per (input, temperature, start, iteration); empty when oracle is off. */
+  decomposition: ColumnTable;
 }
 
 export type AttentionRankResult = Result<AttentionRankTables>;
@@ -104,6 +121,9 @@ export type AttentionRankResult = Result<AttentionRankTables>;
 
 /** The inputs a run analyses, from the `inputs` choice. */
 export const inputsOf = (p: AttentionRankParams): Input[] => (p.inputs === "both" ? ["random", "mnist"] : [p.inputs as Input]);
+
+/** The oracle decomposition's stopping rule under `p`. */
+export const decompositionOf = (p: AttentionRankParams): DecompositionOptions => ({ ...defaultDecomposition, maxIterations: p.sbIterations });
 
 /** The metric-key word of a matrix. */
 const matrixKey = (m: RankedMatrix) => (m === "output" ? "output" : "kv");
@@ -124,7 +144,9 @@ export async function run(p: AttentionRankParams, ctx: RunContext): Promise<Atte
   for (const N of p.N) points.push([N, p.dRef]);
   for (const d of p.d) if (!points.some(([n, dd]) => n === p.NRef && dd === d)) points.push([p.NRef, d]);
   // Progress in units: one per (input, point, trial), one per training step, one per (input, τ).
-  const total = inputs.length * points.length * p.trials + (p.train ? attentionKinds.length * p.steps : 0) + inputs.length * p.temperatures.length;
+  const probes = inputs.length + (p.train ? 1 : 0);
+  const total = inputs.length * points.length * p.trials + (p.train ? attentionKinds.length * p.steps : 0) + probes * p.temperatures.length;
+  const rope = p.rope as RopeChoice;
   let done = 0;
 
   // (1) Rank sweep on random heads.
@@ -138,7 +160,7 @@ export async function run(p: AttentionRankParams, ctx: RunContext): Promise<Atte
         const inputRank = rankProfile(X, rtol).numericalRank;
         const reference = N === p.NRef && d === p.dRef && trial === 0;
         for (const kind of attentionKinds) {
-          for (const [matrix, M] of rankedMatrices(attend(kind, X, W, gridFor(N)))) {
+          for (const [matrix, M] of rankedMatrices(attend(kind, X, W, gridFor(N), rope))) {
             const prof = rankProfile(M, rtol);
             rankRows.push({ input, N, d, dv: p.dv, trial, kind, matrix, inputRank, numericalRank: prof.numericalRank, effectiveRank: prof.effectiveRank });
             if (reference) {
@@ -153,11 +175,12 @@ export async function run(p: AttentionRankParams, ctx: RunContext): Promise<Atte
 
   // (2) Trained comparison.
   const accuracyRows: AccuracyRow[] = [], trainingRows: TrainingRow[] = [], trainedRows: TrainedRankRow[] = [];
+  let trainedQK: { Q: Matrix; K: Matrix } | undefined;
   if (p.train) {
     const mnist = loadMnist();
     const trainSet = take(mnist.train, p.trainSize), testSet = take(mnist.test, p.testSize);
     for (const kind of attentionKinds) {
-      const config = { kind, patch: 4, width: p.vitWidth, heads: p.heads, depth: p.depth, mlpRatio: 2, lepeSize: 5 };
+      const config = { kind, patch: 4, width: p.vitWidth, heads: p.heads, depth: p.depth, mlpRatio: 2, lepeSize: 5, rope: usesRope(kind, rope) };
       const offset = done;
       const { model, curve } = await train(config, trainSet, {
         steps: p.steps, batch: p.batch, lr: p.lr, logEvery: Math.max(1, Math.round(p.steps / 20)),
@@ -171,9 +194,15 @@ export async function run(p: AttentionRankParams, ctx: RunContext): Promise<Atte
           for (let b = 0; b < p.depth; b++) {
             const X = await model.attentionInput(pixels, b);
             for (let h = 0; h < p.heads; h++) {
-              for (const [matrix, M] of rankedMatrices(attend(kind, X, await model.headWeights(b, h), model.grid))) {
+              const W = await model.headWeights(b, h);
+              for (const [matrix, M] of rankedMatrices(attend(kind, X, W, model.grid, rope))) {
                 const prof = rankProfile(M, rtol);
                 trainedRows.push({ kind, block: b, head: h, image, matrix, numericalRank: prof.numericalRank, effectiveRank: prof.effectiveRank });
+              }
+              if (kind === "softmax" && image === 0 && b === p.depth - 1 && h === 0) {
+                // The probe's trained attention: logits of this head as the model computes them.
+                const Q = matmul(X, W.Wq), K = matmul(X, W.Wk);
+                trainedQK = config.rope ? { Q: rope2d(Q, model.grid), K: rope2d(K, model.grid) } : { Q, K };
               }
             }
           }
@@ -184,18 +213,26 @@ export async function run(p: AttentionRankParams, ctx: RunContext): Promise<Atte
     }
   }
 
-  // (3) Scatterbrain probe: queries and keys of a random head on each kind of tokens.
-  const sbRows: ScatterbrainRow[] = [];
+  // (3) Scatterbrain probe: queries and keys of a random head on each kind of tokens, then of the trained softmax ViT.
+  const sbRows: ScatterbrainRow[] = [], decompositionRows: DecompositionRow[] = [];
+  const probe = async (input: ProbeInput, Q: Matrix, K: Matrix, budget: number, r: Rng) => {
+    for (const tau of p.temperatures) {
+      const pts = scatterbrainProbe(Q, K, [tau], budget, r, {
+        oracle: p.oracle,
+        decomposition: decompositionOf(p),
+        onDecomposition: (temperature, steps) => steps.forEach((st) => decompositionRows.push({ input, temperature, ...st })),
+      });
+      for (const pt of pts) sbRows.push({ input, N: Q.rows, budget, ...pt });
+      await ctx.checkpoint(++done, total, `scatterbrain ${input} τ=${tau}`);
+    }
+  };
   for (const input of inputs) {
     const r = ctx.rng.fork(`scatterbrain/${input}`);
     const X = tokens(input, p.sbN, p.width, r);
     const W = randomHeadWeights(p.width, p.sbD, p.sbD, r);
-    const Q = matmul(X, W.Wq), K = matmul(X, W.Wk);
-    for (const tau of p.temperatures) {
-      for (const pt of scatterbrainProbe(Q, K, [tau], p.budget, r, { oracle: p.oracle })) sbRows.push({ input, ...pt });
-      await ctx.checkpoint(++done, total, `scatterbrain ${input} τ=${tau}`);
-    }
+    await probe(input, matmul(X, W.Wq), matmul(X, W.Wk), p.budget, r);
   }
+  if (trainedQK) await probe("trained", trainedQK.Q, trainedQK.K, p.sbTrainedBudget, ctx.rng.fork("scatterbrain/trained"));
 
   const tables: AttentionRankTables = {
     ranks: aq.from(rankRows),
@@ -204,6 +241,7 @@ export async function run(p: AttentionRankParams, ctx: RunContext): Promise<Atte
     training: aq.from(trainingRows),
     trainedRanks: aq.from(trainedRows),
     scatterbrain: aq.from(sbRows),
+    decomposition: aq.from(decompositionRows),
   };
   return { tables, metrics: metricsOf(tables, p) };
 }

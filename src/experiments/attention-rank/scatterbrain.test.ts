@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rng } from "../../compute/rng.js";
-import { matrix } from "../../linalg/index.js";
-import { orthogonalFeatures, scatterbrainProbe } from "./scatterbrain.js";
+import { matmulABt, matrix } from "../../linalg/index.js";
+import { defaultDecomposition, meetsStoppingRule, oracleErrors, orthogonalFeatures, scatterbrainProbe } from "./scatterbrain.js";
 
 const gauss = (rows: number, cols: number, seed: number) => matrix(rows, cols, rng(seed).normals(rows * cols));
 const errorOf = (points: ReturnType<typeof scatterbrainProbe>, family: string, method: string, tau: number) =>
@@ -56,5 +56,44 @@ describe("scatterbrainProbe budgets", () => {
     const Q = gauss(8, 4, 7), K = gauss(8, 4, 8);
     const pts = scatterbrainProbe(Q, K, [0.5], 64, rng(9), { oracle: true });
     for (const method of ["sparse", "low-rank", "sparse+low-rank"]) expect(errorOf(pts, "oracle", method, 0.5)).toBeLessThan(1e-8);
+  });
+});
+
+describe("oracle sparse + low-rank decomposition (alternating projections)", () => {
+  it("recovers a matrix that is exactly rank 2 plus 2 spikes per row, and stops by its rule", () => {
+    const N = 40, r = rng(10);
+    const A = matmulABt(matrix(N, 2, r.normals(2 * N)), matrix(N, 2, r.normals(2 * N)));
+    for (let i = 0; i < N; i++) for (const j of [(3 * i) % N, (7 * i + 5) % N]) A.data[i * N + j] += 20;
+    const { errors, steps } = oracleErrors(A, 4, rng(11)); // 2 sparse entries per row + rank 2
+    expect(errors["sparse+low-rank"]).toBeLessThan(1e-6);
+    for (const start of ["low-rank first", "sparse first"]) {
+      const own = steps.filter((s) => s.start === start);
+      const last = own[own.length - 1];
+      expect(last.converged, start).toBe(true);
+      expect(meetsStoppingRule(last.error, last.change)).toBe(true);
+      expect(own.length).toBeLessThanOrEqual(defaultDecomposition.maxIterations);
+    }
+    expect(errors["sparse+low-rank"]).toBeLessThan(Math.min(errors.sparse, errors["low-rank"]));
+  });
+
+  it("never raises the error by more than round-off from one iteration to the next, and reports the cap when it stops there", () => {
+    const N = 48, Q = gauss(N, 8, 12), K = gauss(N, 8, 13);
+    const A = matrix(N, N);
+    for (let i = 0; i < N; i++) {
+      let sum = 0;
+      for (let j = 0; j < N; j++) {
+        let dot = 0;
+        for (let c = 0; c < 8; c++) dot += Q.data[i * 8 + c] * K.data[j * 8 + c];
+        sum += (A.data[i * N + j] = Math.exp(dot / Math.sqrt(8)));
+      }
+      for (let j = 0; j < N; j++) A.data[i * N + j] /= sum;
+    }
+    const { steps } = oracleErrors(A, 8, rng(14), { maxIterations: 5, tol: 0, absTol: 0 });
+    for (const start of ["low-rank first", "sparse first"]) {
+      const own = steps.filter((s) => s.start === start);
+      expect(own.length).toBe(5);
+      expect(own[4].converged).toBe(false);
+      for (let t = 2; t < own.length; t++) expect(own[t].error).toBeLessThanOrEqual(own[t - 1].error * (1 + 1e-6));
+    }
   });
 });

@@ -12,12 +12,13 @@
  *   estimate everywhere corrected to the exact value on the top-k support. Rows renormalised.
  *   Top-k is an oracle for the support that Scatterbrain finds with LSH, which can only do worse.
  * - "oracle": the best the structure allows, as a matrix approximation of A itself: truncated
- *   SVD, per-row top-k, and sparse + low-rank by alternating projections (GoDec, Zhou & Tao 2011).
+ *   SVD, per-row top-k, and sparse + low-rank by alternating projections (GoDec, Zhou & Tao 2011)
+ *   run until the error stops changing (Chen et al. compare against a robust-PCA oracle).
  *
  * Errors are relative Frobenius errors ‖Â − A‖_F / ‖A‖_F of the N × N attention matrix, Float64.
  */
 import type { Rng } from "../../compute/rng.js";
-import { matmulABt, matrix, randomizedSvd, type Matrix } from "../../linalg/index.js";
+import { eigh, matmul, matmulABt, matmulAtB, matrix, randomizedSvd, type Matrix } from "../../linalg/index.js";
 
 export type Approximation = "sparse" | "low-rank" | "sparse+low-rank";
 export const approximations: readonly Approximation[] = ["sparse", "low-rank", "sparse+low-rank"];
@@ -116,15 +117,112 @@ function truncated(M: Matrix, r: number, rng: Rng): Matrix {
   return matmulABt(U, V);
 }
 
-/** The k entries of largest magnitude in each row of M; zero elsewhere. */
+/** Extra basis columns of the warm-started low-rank step, beyond its rank (Halko et al.'s oversampling p). */
+const OVERSAMPLE = 10;
+
+/**
+ * Orthonormalises the columns of Y [m, l] in place by classical Gram–Schmidt applied twice
+ * ("twice is enough", Giraud et al. 2005), which keeps them orthonormal to machine precision at
+ * these small l. A column that (numerically) lies in the span of the previous ones becomes zero;
+ * returns how many did.
+ */
+function orthonormalize(Y: Matrix): number {
+  const { rows: m, cols: l } = Y, y = Y.data;
+  const dots = new Float64Array(l);
+  let dropped = 0;
+  for (let c = 0; c < l; c++) {
+    let before = 0;
+    for (let i = 0; i < m; i++) before += y[i * l + c] ** 2;
+    for (let pass = 0; pass < 2; pass++) {
+      dots.fill(0, 0, c);
+      for (let i = 0; i < m; i++) for (let a = 0; a < c; a++) dots[a] += y[i * l + a] * y[i * l + c];
+      for (let i = 0; i < m; i++) for (let a = 0; a < c; a++) y[i * l + c] -= dots[a] * y[i * l + a];
+    }
+    let norm = 0;
+    for (let i = 0; i < m; i++) norm += y[i * l + c] ** 2;
+    const keep = norm > 1e-26 * before && norm > 1e-280;
+    if (!keep) dropped++;
+    const scale = keep ? 1 / Math.sqrt(norm) : 0;
+    for (let i = 0; i < m; i++) y[i * l + c] *= scale;
+  }
+  return dropped;
+}
+
+/** Y with orthonormalised columns (see orthonormalize). */
+function orthonormal(Y: Matrix): Matrix {
+  orthonormalize(Y);
+  return Y;
+}
+
+/**
+ * The rank-r step of the alternating projections, warm-started: one block power iteration of M
+ * from the previous step's right basis `state.V` (a fresh Gaussian one, with two extra power
+ * iterations, the first time), then the best rank-r approximation inside that subspace
+ * (Rayleigh–Ritz: the SVD of the small QᵀM, from the eigendecomposition of its l × l Gram
+ * matrix). As the iterates settle the basis converges to M's top singular subspace, so a
+ * converged decomposition uses the truncated SVD.
+ */
+function lowRankStep(M: Matrix, r: number, state: { V?: Matrix }, rng: Rng): Matrix {
+  const n = M.cols, l = Math.min(r + OVERSAMPLE, M.rows, n);
+  let V = state.V;
+  let sweeps = 1;
+  if (!V) {
+    V = orthonormal(matrix(n, l, rng.normals(n * l)));
+    sweeps = 3;
+  }
+  let Q = orthonormal(matmul(M, V)); // [m, l]
+  for (let s = 1; s < sweeps; s++) Q = orthonormal(matmul(M, orthonormal(matmulAtB(M, Q))));
+  const B = matmulAtB(M, Q); // (QᵀM)ᵀ [n, l]
+  const { values, vectors: W } = eigh(matmulAtB(B, B)); // BᵀB = W Λ Wᵀ, so B = (B W Λ^-½) Λ^½ Wᵀ
+  const order = Array.from({ length: l }, (_, i) => i).sort((a, b) => values[b] - values[a]);
+  const BW = matmul(B, W); // [n, l]
+  const left = matrix(Q.rows, r), right = matrix(n, r);
+  const QW = matmul(Q, W); // [m, l]
+  for (let t = 0; t < r; t++) {
+    const c = order[t], sigma = Math.sqrt(Math.max(values[c], 0));
+    for (let i = 0; i < Q.rows; i++) left.data[i * r + t] = QW.data[i * l + c];
+    for (let j = 0; j < n; j++) right.data[j * r + t] = sigma > 0 ? BW.data[j * l + c] : 0; // = σ · (right singular vector)
+  }
+  // The next step starts from M's right basis; if M had rank below l, a fresh random start instead.
+  state.V = orthonormalize(BW) === 0 ? BW : undefined;
+  return matmulABt(left, right); // Σ_t (Q w_t)(B w_t)ᵀ = Q W_r W_rᵀ Bᵀ: QᵀM projected on its top r directions
+}
+
+/** The k-th largest of xs[0 .. n) (1-based k), by quickselect; reorders xs. */
+function kthLargest(xs: Float64Array, n: number, k: number): number {
+  let lo = 0, hi = n - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = xs[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (xs[i] > pivot) i++;
+      while (xs[j] < pivot) j--;
+      if (i <= j) {
+        const t = xs[i]; xs[i] = xs[j]; xs[j] = t;
+        i++; j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return xs[target];
+}
+
+/** The k entries of largest magnitude in each row of M; zero elsewhere (ties at the threshold: leftmost first). */
 function topPerRow(M: Matrix, k: number): Matrix {
   const { rows: N, cols } = M;
   const out = matrix(N, cols);
-  const idx = new Int32Array(cols);
+  if (k <= 0) return out;
+  const abs = new Float64Array(cols);
   for (let i = 0; i < N; i++) {
-    for (let j = 0; j < cols; j++) idx[j] = j;
-    idx.sort((a, b) => Math.abs(M.data[i * cols + b]) - Math.abs(M.data[i * cols + a]));
-    for (let t = 0; t < k; t++) out.data[i * cols + idx[t]] = M.data[i * cols + idx[t]];
+    const row = M.data.subarray(i * cols, (i + 1) * cols);
+    for (let j = 0; j < cols; j++) abs[j] = Math.abs(row[j]);
+    const threshold = kthLargest(abs, cols, Math.min(k, cols));
+    let taken = 0;
+    for (let j = 0; j < cols; j++) if (Math.abs(row[j]) > threshold) { out.data[i * cols + j] = row[j]; taken++; }
+    for (let j = 0; j < cols && taken < k; j++) if (Math.abs(row[j]) === threshold) { out.data[i * cols + j] = row[j]; taken++; }
   }
   return out;
 }
@@ -141,31 +239,91 @@ function norm(A: Matrix): number {
   return Math.sqrt(s);
 }
 
+/** ‖A − B‖_F without forming A − B. */
+function distance(A: Matrix, B: Matrix): number {
+  let s = 0;
+  for (let i = 0; i < A.data.length; i++) s += (A.data[i] - B.data[i]) ** 2;
+  return Math.sqrt(s);
+}
+
+/** Where the alternating projections start: S = 0 (GoDec's start, low-rank first) or S = top-(b/2) of A. */
+export type DecompositionStart = "low-rank first" | "sparse first";
+export const decompositionStarts: readonly DecompositionStart[] = ["low-rank first", "sparse first"];
+
+/** One iteration of the oracle sparse + low-rank decomposition. */
+export interface DecompositionStep {
+  start: DecompositionStart;
+  /** 1-based. */
+  iteration: number;
+  /** ‖A − L − S‖_F / ‖A‖_F after this iteration. */
+  error: number;
+  /** |error − previous error|, in the same units as error (NaN at the first iteration). */
+  change: number;
+  /** Whether this iteration met the stopping rule. */
+  converged: boolean;
+}
+
 /**
- * Oracle errors for A: truncated SVD at rank b, top-b per row, and the best of a few alternating
- * projections L ← rank-(b/2) of A − S, S ← top-(b/2) of A − L (each step cannot raise the error),
- * started from S = 0 and from S = top-(b/2) of A.
+ * How long the alternating projections run: until an iteration changes the error by at most
+ * `tol` of itself or by at most `absTol` (errors are relative to ‖A‖_F, so absTol is a fraction
+ * of ‖A‖_F), or `maxIterations`.
  */
-function oracleErrors(A: Matrix, budget: number, rng: Rng, iterations = 3): Record<Approximation, number> {
+export interface DecompositionOptions {
+  maxIterations: number;
+  tol: number;
+  absTol: number;
+}
+
+/**
+ * Default stopping rule: a change of at most 0.01% of the error or 1e-6 of ‖A‖_F in one iteration,
+ * at most 200 iterations. The claims compare errors that differ by percents, far above either.
+ */
+export const defaultDecomposition: DecompositionOptions = { maxIterations: 200, tol: 1e-4, absTol: 1e-6 };
+
+/** Whether a step's change meets `options`' stopping rule. */
+export const meetsStoppingRule = (error: number, change: number, options: DecompositionOptions = defaultDecomposition): boolean =>
+  error < 1e-12 || change <= options.tol * error || change <= options.absTol;
+
+/**
+ * Oracle errors for A: truncated SVD at rank b, top-b per row, and sparse + low-rank by
+ * alternating projections L ← rank-(b − b/2) of A − S, S ← top-(b/2) per row of A − L (GoDec,
+ * Zhou & Tao 2011), run from both starts until the error settles; the sparse + low-rank error is
+ * the better of the two final errors. `steps` is every iteration's error and change.
+ */
+export function oracleErrors(A: Matrix, budget: number, rng: Rng, options: DecompositionOptions = defaultDecomposition): { errors: Record<Approximation, number>; steps: DecompositionStep[] } {
   const N = A.rows, total = norm(A);
   const half = Math.min(N, Math.floor(budget / 2)), rest = Math.min(N, budget - Math.floor(budget / 2));
   const lowRank = norm(minus(A, truncated(A, Math.min(budget, N), rng))) / total;
   const sparse = norm(minus(A, topPerRow(A, Math.min(budget, N)))) / total;
+  const steps: DecompositionStep[] = [];
   let both = Infinity;
-  for (const start of ["low-rank first", "sparse first"]) {
+  for (const start of decompositionStarts) {
     let S = start === "sparse first" ? topPerRow(A, half) : matrix(A.rows, A.cols);
-    for (let it = 0; it < iterations; it++) {
-      const L = truncated(minus(A, S), rest, rng);
-      S = topPerRow(minus(A, L), half);
-      both = Math.min(both, norm(minus(minus(A, L), S)) / total);
+    const state: { V?: Matrix } = {};
+    let previous = NaN, error = NaN;
+    for (let iteration = 1; iteration <= options.maxIterations; iteration++) {
+      const L = lowRankStep(minus(A, S), rest, state, rng);
+      const R = minus(A, L);
+      S = topPerRow(R, half);
+      error = distance(R, S) / total;
+      const change = Math.abs(error - previous);
+      const converged = meetsStoppingRule(error, change, options);
+      steps.push({ start, iteration, error, change, converged });
+      if (converged) break;
+      previous = error;
     }
+    both = Math.min(both, error);
   }
-  return { sparse, "low-rank": lowRank, "sparse+low-rank": both };
+  return { errors: { sparse, "low-rank": lowRank, "sparse+low-rank": both }, steps };
 }
 
 export interface ProbeOptions {
   /** Also compute the oracle family (several SVDs of the N × N matrix per temperature). */
   oracle: boolean;
+  /** Stopping rule of the oracle's alternating projections (default `defaultDecomposition`). */
+  decomposition?: DecompositionOptions;
+  /** Receives the oracle decomposition's iterations at each temperature. */
+  onDecomposition?: (temperature: number, steps: DecompositionStep[]) => void;
 }
 
 /**
@@ -229,8 +387,9 @@ export function scatterbrainProbe(Q: Matrix, K: Matrix, temperatures: readonly n
       points.push({ family: "random features", temperature: tau, entropy: H, method, error: Math.sqrt(err[method] / total) });
     }
     if (options.oracle) {
-      const o = oracleErrors(A, budget, rng);
-      for (const method of approximations) points.push({ family: "oracle", temperature: tau, entropy: H, method, error: o[method] });
+      const o = oracleErrors(A, budget, rng, options.decomposition);
+      options.onDecomposition?.(tau, o.steps);
+      for (const method of approximations) points.push({ family: "oracle", temperature: tau, entropy: H, method, error: o.errors[method] });
     }
   }
   return points;
