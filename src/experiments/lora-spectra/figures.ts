@@ -16,8 +16,10 @@ const series = (v: VariantRow) => (v.method === "full" ? "full FT" : `r=${v.r}${
 const family = (v: VariantRow) => (v.method === "full" ? "full FT" : v.frozenA ? "LoRA, A frozen" : v.alphaRule === "2r" ? "LoRA, α=2r" : "LoRA, fixed α");
 
 export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
-  const variants = rowsOf<VariantRow>(r.tables.variants);
-  const byId = new Map(variants.map((v) => [v.id, v]));
+  const all = rowsOf<VariantRow>(r.tables.variants);
+  // The comparisons between methods are drawn for the main fine-tuning seed; the correlation uses every seed.
+  const variants = all.filter((v) => v.seed === 0);
+  const byId = new Map(all.map((v) => [v.id, v]));
   const setting = `${p.layers}-layer ReLU MLP, width ${p.hidden}, on ${p.side}×${p.side} MNIST; fine-tuned on the digits ${p.shift === "rotate90" ? "rotated 90°" : p.shift === "mirror" ? "mirrored" : "inverted"}`;
 
   // Intruders summed over layers at each ε; full FT drawn in both α panels, frozen A with α = 2r.
@@ -29,6 +31,7 @@ export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
   for (const [key, count] of sums) {
     const [id, e] = key.split("|");
     const v = byId.get(id)!;
+    if (v.seed !== 0) continue;
     const panels = v.method === "full" ? ["α = 2r", panelFixed] : v.alphaRule === "2r" ? ["α = 2r"] : [panelFixed];
     // The α = 2r run at r = α_fixed / 2 is also the fixed-α run at that rank.
     if (v.alphaRule === "2r" && !v.frozenA && 2 * v.r === p.alphaFixed) panels.push(panelFixed);
@@ -76,11 +79,13 @@ export function figures(r: LoraSpectraResult, p: LoraSpectraParams): Figure[] {
     },
   });
 
-  const points = variants.map((v) => ({ family: family(v), intruders: v.intruders, forgetting: v.forgetting, tag: v.method === "full" ? "full" : `r=${v.r}` }));
+  const points = all.map((v) => ({ family: family(v), intruders: v.intruders, forgetting: v.forgetting, tag: v.method === "full" ? "full" : `r=${v.r}` }));
+  const seeds = new Set(all.map((v) => v.seed)).size;
+  const m = r.metrics;
   const forgetting = figure({
     id: "forgetting-vs-intruders",
-    title: `Forgetting against intruder dimensions (Spearman ρ = ${r.metrics["correlation.rho"].toFixed(2)}, p = ${r.metrics["correlation.p"].toFixed(3)})`,
-    caption: `Each point is one fine-tuned model: its intruders at ε = ${p.epsilon} (all layers) and its forgetting, the rise of the pretraining-task test loss with the pretraining head. After the paper's Fig. 7 (ρ = 0.971 there).`,
+    title: `Forgetting against intruders: Spearman ρ = ${m["correlation.rho"].toFixed(2)}, 95% [${m["correlation.lo"].toFixed(2)}, ${m["correlation.hi"].toFixed(2)}]`,
+    caption: `Each point is one fine-tuned model (${all.length} from ${seeds} fine-tuning seeds): its intruders at ε = ${p.epsilon} (all layers) and its forgetting, the rise of the pretraining-task test loss with the pretraining head; the interval is a bootstrap over models. After the paper's Fig. 7 (ρ = 0.971 there).`,
     plot: {
       marginRight: 40,
       x: { label: `intruder dimensions at ε = ${p.epsilon}`, inset: 12, ticks: Array.from({ length: Math.max(...points.map((q) => q.intruders)) + 1 }, (_, i) => i), tickFormat: "d" },

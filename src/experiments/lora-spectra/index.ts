@@ -37,10 +37,11 @@ export const loraSpectra: Experiment<LoraSpectraParams, LoraSpectraTables> = {
   title: "LoRA vs full fine-tuning: intruder dimensions in the weight spectra",
   description:
     "An MLP is pretrained on MNIST (tfjs) until its weight spectra stand clear of the random bulk, then fine-tuned " +
-    "on shifted digits with full fine-tuning, LoRA at several ranks under α = 2r and a fixed α (α·η held fixed), " +
-    "and LoRA with A frozen. Every layer's singular vectors are compared with the pretrained ones in Float64: " +
-    "intruder counts across ε, similarity heat maps, forgetting of the pretraining task against intruders " +
-    "(Spearman ρ), and the paper's intervention that scales the intruders' singular values by λ.",
+    "on shifted digits with full fine-tuning, LoRA at several ranks under α = 2r and a fixed α, and LoRA with A " +
+    "frozen, at the learning rates of the authors' script per setting (times one common multiplier). Every layer's " +
+    "singular vectors are compared with the pretrained ones in Float64: intruder counts across ε, similarity heat maps, " +
+    "forgetting of the pretraining task against full fine-tuning's, forgetting against intruders over models of several " +
+    "fine-tuning seeds (Spearman ρ with a bootstrap interval), and the paper's intervention that scales the intruders' singular values by λ.",
   papers: [
     {
       title: "LoRA vs Full Fine-tuning: An Illusion of Equivalence",

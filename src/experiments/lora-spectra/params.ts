@@ -21,12 +21,16 @@ export interface LoraSpectraParams {
   weightDecay: number;
   batch: number;
   ftSteps: number;
+  lrScale: number;
   lrFull: number;
-  alphaLr: number;
+  lrLoraR1: number;
+  lrLoraR8: number;
   headLr: number;
   ranks: number[];
   alphaFixed: number;
   frozenRanks: number[];
+  replicates: number;
+  replicateRanks: number[];
   k: number;
   epsilon: number;
   lambdas: number[];
@@ -47,16 +51,26 @@ export const params: Schema<LoraSpectraParams> = {
   preLr: { type: "number", default: 2e-3, min: 1e-6, max: 1, help: "pretraining peak learning rate" },
   weightDecay: { type: "number", default: 0.5, min: 0, max: 10, help: "pretraining decoupled weight decay on the backbone kernels (shrinks the random bulk)" },
   batch: { type: "int", default: 128, min: 8, max: 1024, help: "minibatch size, pretraining and fine-tuning" },
-  ftSteps: { type: "int", default: 600, min: 10, max: 100000, help: "fine-tuning steps, every variant" },
-  lrFull: { type: "number", default: 1e-4, min: 1e-7, max: 1, help: "full fine-tuning peak learning rate η (the paper uses a much smaller one than LoRA's)" },
-  alphaLr: {
-    type: "number", default: 8e-3, min: 1e-7, max: 10,
-    help: "LoRA's α·η, held fixed across ranks and α as in the paper: η = alphaLr / α",
+  ftSteps: { type: "int", default: 300, min: 10, max: 100000, help: "fine-tuning steps, every variant" },
+  lrScale: {
+    type: "number", default: 20, min: 1e-3, max: 1e4,
+    help: "common multiplier m of every backbone learning rate (full FT and LoRA alike, so the paper's ratios stay); the presets hold m·ftSteps = 6,000",
+  },
+  lrFull: { type: "number", default: 1e-5, min: 1e-9, max: 1, help: "full fine-tuning peak η before the multiplier (the authors' RoBERTa-base script: 1e-5)" },
+  lrLoraR1: { type: "number", default: 3e-4, min: 1e-9, max: 1, help: "LoRA peak η at r = 1 before the multiplier (the authors' script: r = 1, α = 2 at 3e-4)" },
+  lrLoraR8: {
+    type: "number", default: 1.5e-4, min: 1e-9, max: 1,
+    help: "LoRA peak η at r = 8 before the multiplier (the authors' script: r = 8, α = 16 at 1.5e-4); other ranks geometric in log r through the two, both α alike",
   },
   headLr: { type: "number", default: 1e-3, min: 1e-7, max: 1, help: "learning rate of the new task's head, the same for every variant" },
   ranks: { type: "number[]", default: [1, 2, 4, 8, 16, 64], min: 1, max: 512, help: "LoRA ranks r, each run with α = 2r and with the fixed α" },
   alphaFixed: { type: "number", default: 8, min: 0.01, max: 10000, help: "the fixed α compared with α = 2r (the paper's 8)" },
   frozenRanks: { type: "number[]", default: [1, 8], min: 1, max: 512, help: "ranks of the frozen-A LoRA runs (α = 2r; Appendix A.5)" },
+  replicates: {
+    type: "int", default: 4, min: 0, max: 20,
+    help: "further fine-tuning seeds (new A, head and minibatches; same pretrained network), each re-running full FT and α = 2r LoRA at replicateRanks, for the intruders-forgetting correlation",
+  },
+  replicateRanks: { type: "number[]", default: [1, 8, 64], min: 1, max: 512, help: "the α = 2r LoRA ranks re-run at each replicate seed (from ranks)" },
   k: { type: "int", default: 10, min: 1, max: 512, help: "top fine-tuned singular vectors examined for intruders (the paper's k)" },
   epsilon: { type: "number", default: 0.5, min: 0.01, max: 0.99, help: "intruder threshold ε on the largest |cos| with a pretrained singular vector" },
   lambdas: {
@@ -76,6 +90,8 @@ export const constraints: Constraint<LoraSpectraParams>[] = [
     return bad === undefined ? undefined
       : `rank r=${bad} (ranks, frozenRanks) is not allowed; allowed: integers from 1 to min(hidden, side²) = ${minDim(p)}`;
   },
+  (p) => (p.replicateRanks.every((r) => p.ranks.includes(r)) ? undefined
+    : `replicateRanks=${p.replicateRanks.join(",")} is not allowed; allowed: ranks from ranks=${p.ranks.join(",")}`),
   (p) => (p.frozenRanks.every((r) => p.ranks.includes(r)) ? undefined
     : `frozenRanks=${p.frozenRanks.join(",")} is not allowed; allowed: ranks from ranks=${p.ranks.join(",")} (each frozen-A run is compared with the trained one)`),
   (p) => (new Set(p.ranks).size === p.ranks.length ? undefined : `ranks=${p.ranks.join(",")} repeats a value; allowed: distinct ranks`),
@@ -96,12 +112,12 @@ export const presets: Record<string, Partial<LoraSpectraParams>> = {
    * arXiv:2410.21228); the model and step counts are ours (the paper fine-tunes RoBERTa-base).
    */
   full: {
-    side: 28, hidden: 512, layers: 4, preSteps: 20_000, ftSteps: 5000, batch: 256,
+    side: 28, hidden: 512, layers: 4, preSteps: 20_000, ftSteps: 5000, batch: 256, lrScale: 1.2,
   },
-  // Learning rates doubled (α·η too, so the ratios between methods stay) for the shorter schedules.
+  // Pretraining and head learning rates doubled for the shorter schedules; lrScale = 6,000 / ftSteps as in every preset.
   quick: {
     hidden: 64, layers: 2, nTrain: 3000, nTest: 1000, preSteps: 500, batch: 64, ftSteps: 250,
-    preLr: 4e-3, lrFull: 2e-4, alphaLr: 1.6e-2, headLr: 2e-3,
-    ranks: [1, 4, 32], frozenRanks: [1], lambdas: [0, 0.5, 0.7, 0.8, 0.9, 1, 1.5],
+    preLr: 4e-3, lrScale: 24, headLr: 2e-3,
+    ranks: [1, 4, 32], frozenRanks: [1], replicates: 1, replicateRanks: [1], lambdas: [0, 0.5, 0.7, 0.8, 0.9, 1, 1.5],
   },
 };

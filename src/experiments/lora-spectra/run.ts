@@ -14,11 +14,15 @@ import { classes, loadTasks, type Images } from "./data.js";
 import { fineTune, metricPrefix, variantsFor, type Variant } from "./finetune.js";
 import { backbone, crossEntropy, dense, evaluate, kernelOf, logits, variableOf, weightOf, type Dense } from "./model.js";
 import type { LoraSpectraParams } from "./params.js";
-import { median, permutationPValue, relativeGaps, spearman } from "./stats.js";
+import { bootstrapSpearman, median, permutationPValue, relativeGaps, spearman } from "./stats.js";
 import { train, type Batches } from "./train.js";
 
 /** The ε grid of the intruder-count curves (the paper's Fig. 3 sweeps ε the same way). */
 export const EPSILONS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/** Level of the bootstrap interval of ρ (the conventional 95%, fixed before any run), and its resamples. */
+export const CORRELATION_LEVEL = 0.95;
+export const BOOTSTRAP_DRAWS = 2000;
 
 /** A row of the `variants` table: one fine-tuned model, how it was trained and what it scored. */
 export interface VariantRow extends Variant {
@@ -140,7 +144,8 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
     const kept = new Map<string, { W: Matrix[]; svds: SVD[]; headK: Float32Array; headB: Float32Array }>();
     const ftRng = ctx.rng.fork("fine-tuning");
     for (const [vi, v] of variants.entries()) {
-      const tuned = await fineTune(v, layers, newTrain, p, ftRng, stepsFrom(p.preSteps + vi * p.ftSteps, v.label));
+      const rng = v.seed === 0 ? ftRng : ftRng.fork(`replicate ${v.seed}`);
+      const tuned = await fineTune(v, layers, newTrain, p, rng, stepsFrom(p.preSteps + vi * p.ftSteps, v.label));
       try {
         const now = await evaluate(newTest.X, newTest.Y, tuned.layers, tuned.head, tuned.adapters);
         const old = await evaluate(preTest.X, preTest.Y, tuned.layers, head, tuned.adapters);
@@ -153,7 +158,7 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
           ...v, newAcc: now.acc, newLoss: now.loss, oldAcc: old.acc, oldLoss: old.loss, forgetting: old.loss - pretrained.loss,
           intrudersByLayer: byLayer, intruders: byLayer.reduce((a, b) => a + b, 0),
         });
-        if (v.method === "lora" && v.alphaRule === "2r" && !v.frozenA) {
+        if (v.method === "lora" && v.alphaRule === "2r" && !v.frozenA && v.seed === 0) {
           kept.set(v.id, { W, svds, headK: await tuned.head.K.data() as Float32Array, headB: await tuned.head.b.data() as Float32Array });
         }
       } finally {
@@ -161,10 +166,14 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
       }
     }
 
-    // 3. Forgetting against intruders, over every fine-tuned model (the paper's Fig. 7).
+    // 3. Forgetting against intruders, over every fine-tuned model of every seed (the paper's Fig. 7).
     const x = outcomes.map((o) => o.intruders);
     const y = outcomes.map((o) => o.forgetting);
-    const correlation = { rho: spearman(x, y), p: permutationPValue(x, y, ctx.rng.fork("permutation test")) };
+    const ci = bootstrapSpearman(x, y, ctx.rng.fork("bootstrap"), CORRELATION_LEVEL, BOOTSTRAP_DRAWS);
+    const correlation: Correlation = {
+      rho: spearman(x, y), lo: ci.lo, hi: ci.hi, p: permutationPValue(x, y, ctx.rng.fork("permutation test")),
+      models: outcomes.length, seeds: new Set(outcomes.map((o) => o.seed)).size,
+    };
 
     // 4. The intervention (Fig. 8): scale each layer's intruders by λ and score both tasks again.
     const candidates = outcomes.filter((o) => kept.has(o.id));
@@ -195,6 +204,16 @@ export async function run(p: LoraSpectraParams, ctx: RunContext): Promise<LoraSp
   }
 }
 
+/** Spearman ρ of intruders and forgetting over the run's models, its bootstrap interval, and what it pooled. */
+interface Correlation {
+  rho: number;
+  lo: number;
+  hi: number;
+  p: number;
+  models: number;
+  seeds: number;
+}
+
 /** A fine-tuned model's outcome while the run is in flight: intruders per layer as numbers. */
 interface Outcome extends Omit<VariantRow, "intrudersByLayer"> {
   intrudersByLayer: number[];
@@ -207,7 +226,7 @@ function assemble(
   comparisons: Map<string, SpectralComparison[]>,
   S0: Float64Array[],
   Sinit: Float64Array[],
-  correlation: { rho: number; p: number },
+  correlation: Correlation,
   intervention: LambdaRow[],
 ): LoraSpectraResult {
   const label = new Map(variants.map((v) => [v.id, v.label]));
@@ -239,14 +258,18 @@ function assemble(
     metrics[`layer${s.layer}.medianGap`] = s.medianGap;
     metrics[`layer${s.layer}.initMedianGap`] = s.initMedianGap;
   }
-  for (const v of variants) {
+  for (const v of variants.filter((o) => o.seed === 0)) {
     const key = metricPrefix(v);
     metrics[`${key}.newAcc`] = v.newAcc;
     metrics[`${key}.forgetting`] = v.forgetting;
     metrics[`${key}.intruders`] = v.intruders;
   }
   metrics["correlation.rho"] = correlation.rho;
+  metrics["correlation.lo"] = correlation.lo;
+  metrics["correlation.hi"] = correlation.hi;
   metrics["correlation.p"] = correlation.p;
+  metrics["correlation.models"] = correlation.models;
+  metrics["correlation.seeds"] = correlation.seeds;
   for (const pt of intervention) {
     metrics[`intervention.${lambdaKey(pt.lambda)}.newAcc`] = pt.newAcc;
     metrics[`intervention.${lambdaKey(pt.lambda)}.forgetting`] = pt.forgetting;

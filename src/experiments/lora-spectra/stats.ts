@@ -1,7 +1,8 @@
 /**
  * The few statistics the claims need: Spearman's rank correlation (the paper's Fig. 7 reports
- * ρ between intruder count and forgetting) with a permutation test, since intruder counts are
- * small integers full of ties and a handful of models is far from asymptotic; and the relative
+ * ρ between intruder count and forgetting) with a percentile bootstrap interval over models,
+ * since intruder counts are small integers full of ties and a few dozen models are far from
+ * asymptotic (Fisher's z assumes neither); a permutation p-value beside it; and the relative
  * gaps of a spectrum's top, which say whether its top singular vectors are well defined.
  */
 import type { Rng } from "../../compute/rng.js";
@@ -62,6 +63,31 @@ export function permutationPValue(x: ArrayLike<number>, y: ArrayLike<number>, rn
     if (pearson(rx, shuffled) >= observed - 1e-12) atLeast++;
   }
   return (atLeast + 1) / (draws + 1);
+}
+
+/**
+ * Percentile bootstrap interval (Efron & Tibshirani 1993, §13.3) of Spearman's ρ at `level`:
+ * `draws` resamples of the n (x, y) pairs with replacement, ρ of each (resamples where x or y is
+ * constant, ρ undefined, are dropped and counted), and the (1 ± level)/2 quantiles of the rest.
+ */
+export function bootstrapSpearman(x: ArrayLike<number>, y: ArrayLike<number>, rng: Rng, level = 0.95, draws = 2000): { lo: number; hi: number; dropped: number } {
+  const n = x.length;
+  const bx = new Float64Array(n);
+  const by = new Float64Array(n);
+  const rhos: number[] = [];
+  for (let d = 0; d < draws; d++) {
+    for (let i = 0; i < n; i++) {
+      const j = rng.int(n);
+      bx[i] = x[j];
+      by[i] = y[j];
+    }
+    const rho = spearman(bx, by);
+    if (!Number.isNaN(rho)) rhos.push(rho);
+  }
+  if (rhos.length === 0) return { lo: NaN, hi: NaN, dropped: draws };
+  rhos.sort((a, b) => a - b);
+  const at = (q: number) => rhos[Math.min(rhos.length - 1, Math.max(0, Math.floor(q * rhos.length)))];
+  return { lo: at((1 - level) / 2), hi: at((1 + level) / 2), dropped: draws - rhos.length };
 }
 
 /** (σ_i − σ_{i+1}) / σ_i for i = 1..k (needs k + 1 singular values; fewer gives fewer gaps). */
