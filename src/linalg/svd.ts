@@ -50,18 +50,28 @@ export type Sides = "both" | "left" | "right";
  * n = 768). The singular values are the same as svd's.
  */
 export function _svd(M: Matrix, sides: Sides): SVD {
+  // Of a wide M's transpose, the left side is M's right side.
+  const flip = (x: Sides): Sides => (x === "left" ? "right" : x === "right" ? "left" : "both");
+  return _viaTall(M, (F, m, n, transposed) => _svdTall(F, m, n, transposed ? flip(sides) : sides));
+}
+
+/**
+ * Runs `tall` (a factorisation of a row-major m × n array with m ≥ n, which it may overwrite) on
+ * a copy of M scaled away from overflow and underflow, transposed first when M is wide
+ * (Aᵀ = V S Uᵀ, so U and V swap back; `transposed` tells `tall`), and undoes the scale on S.
+ */
+export function _viaTall(M: Matrix, tall: (F: Float64Array, m: number, n: number, transposed: boolean) => SVD): SVD {
   const { rows: m, cols: n } = M;
   const scale = _extremeScale(M.data);
   let r: SVD;
   if (m >= n) {
     const F = Float64Array.from(M.data);
     if (scale !== 1) for (let i = 0; i < F.length; i++) F[i] *= scale;
-    r = _svdTall(F, m, n, sides);
+    r = tall(F, m, n, false);
   } else {
-    // A wide A is the transpose of a tall one: Aᵀ = V S Uᵀ.
     const T = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) T[j * m + i] = scale * M.data[i * n + j];
-    const t = _svdTall(T, n, m, sides === "left" ? "right" : sides === "right" ? "left" : "both");
+    const t = tall(T, n, m, true);
     r = { U: t.V, S: t.S, V: t.U };
   }
   if (scale !== 1) for (let i = 0; i < r.S.length; i++) r.S[i] /= scale;

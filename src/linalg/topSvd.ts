@@ -4,8 +4,7 @@ import { _bidiagonalValues, _bidiagonalVectors } from "./golubKahan.js";
 import type { Matrix } from "./matrix.js";
 import { _qrFactor } from "./qr.js";
 import { _applyReflectors } from "./reflectors.js";
-import { _extremeScale } from "./scaling.js";
-import { QR_FIRST, _svdTall, type SVD } from "./svd.js";
+import { QR_FIRST, _svdTall, _viaTall, type SVD } from "./svd.js";
 
 /**
  * Below this ratio σ_k / σ₁ the top-k vectors come from the full bidiagonal SVD instead: inverse
@@ -24,21 +23,7 @@ const SMALL_SIGMA = 1e-3;
  * M finite, 1 ≤ k ≤ min(m, n).
  */
 export function _topSvd(M: Matrix, k: number): SVD {
-  const { rows: m, cols: n } = M;
-  const scale = _extremeScale(M.data);
-  let r: SVD;
-  if (m >= n) {
-    const F = Float64Array.from(M.data);
-    if (scale !== 1) for (let i = 0; i < F.length; i++) F[i] *= scale;
-    r = topTall(F, m, n, k);
-  } else {
-    const T = new Float64Array(m * n); // Aᵀ = V S Uᵀ
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) T[j * m + i] = scale * M.data[i * n + j];
-    const t = topTall(T, n, m, k);
-    r = { U: t.V, S: t.S, V: t.U };
-  }
-  if (scale !== 1) for (let i = 0; i < r.S.length; i++) r.S[i] /= scale;
-  return r;
+  return _viaTall(M, (F, m, n) => topTall(F, m, n, k));
 }
 
 /** The row-major m × n array F, m ≥ n, overwritten. */
