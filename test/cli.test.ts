@@ -48,7 +48,11 @@ describe("lowrank-lab run --json", () => {
     expect(Object.keys(j).sort()).toEqual(["backend", "cached", "claims", "durationMs", "experiment", "files", "metrics", "overrides", "params", "preset", "seed"]);
     expect(j).toMatchObject({ experiment: "matrix-sensing", preset: "quick", seed: 3, backend: "wasm" });
     for (const v of Object.values(j.metrics)) expect(Number.isFinite(v)).toBe(true);
-    for (const c of j.claims) expect(Object.keys(c).sort()).toEqual(["evidence", "holds", "id", "statement"]);
+    for (const c of j.claims) {
+      expect(Object.keys(c).filter((k) => k !== "paper" && k !== "kind").sort()).toEqual(["evidence", "holds", "id", "statement"]);
+      if ("paper" in c) expect(typeof c.paper).toBe("string");
+    }
+    expect(j.claims.some((c: { paper?: string }) => c.paper)).toBe(true);
     expect(j.files.some((f: string) => f.endsWith(".svg"))).toBe(true);
     expect(j.files.some((f: string) => f.endsWith(".png"))).toBe(true);
     expect(j.files.some((f: string) => f.endsWith(".csv"))).toBe(true);
