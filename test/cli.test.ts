@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync, exist
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli } from "./cli.js";
+import { spawn } from "node:child_process";
+import { cli, cliPath } from "./cli.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "lowrank-cli-"));
 
@@ -225,6 +226,24 @@ describe("lowrank-lab reproduce", () => {
     const view = (s: { runs: Run[] }) => s.runs.map((x) => ({ experiment: x.experiment, metrics: x.metrics, claims: x.claims.map((c) => [c.id, c.holds]), cached: x.cached }));
     expect(view(runs[1].summary)).toEqual(view(runs[0].summary));
   });
+
+  it("stops its workers on Ctrl-C, removes its temporary cache and writes no report", async () => {
+    const out = tmp(), scratch = tmp();
+    const child = spawn(process.execPath, [cliPath, "reproduce", "matrix-sensing", "robust-recovery", "--preset", "quick", "--jobs", "2", "--out", out], {
+      env: { ...process.env, TMPDIR: scratch }, stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += String(d);
+      // Interrupt once both workers are computing.
+      if (/matrix-sensing: +\d+%/.test(stderr) && /robust-recovery: +\d+%/.test(stderr) && !child.killed) child.kill("SIGINT");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/reproduce: interrupted; .*no report written/);
+    expect(existsSync(join(out, "report.html"))).toBe(false);
+    expect(readdirSync(scratch).filter((f) => f.startsWith("lowrank-reproduce-"))).toEqual([]);
+  }, 120_000);
 
   it("refuses a --jobs that is not a whole number ≥ 1", () => {
     expectUsageError(["reproduce", "--jobs", "0", "--out", tmp()], /reproduce: --jobs 0 is not allowed; allowed: an integer >= 1/);

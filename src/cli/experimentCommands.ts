@@ -84,7 +84,7 @@ async function reproduceInProcess(plans: Plan[], out: string): Promise<Reproduce
  * (a cached point re-renders exactly as the fresh run) and written out here as each one ends.
  * Experiments without a cost model have no estimate and queue after those with one.
  */
-async function reproduceInPool(plans: Plan[], out: string, jobs: number): Promise<{ runs: ReproducedRun[]; failed: string[] }> {
+async function reproduceInPool(plans: Plan[], out: string, jobs: number): Promise<{ runs: ReproducedRun[]; failed: string[]; interrupted: boolean }> {
   const estimates = await Promise.all(plans.map(estimateRun));
   const order = plans.map((_, i) => i).sort((a, b) => (estimates[b]?.seconds ?? -1) - (estimates[a]?.seconds ?? -1));
   const cacheDir = mkdtempSync(join(tmpdir(), "lowrank-reproduce-"));
@@ -92,16 +92,22 @@ async function reproduceInPool(plans: Plan[], out: string, jobs: number): Promis
   const finished = new Map<number, ReproducedRun>();
   const failed: string[] = [];
   const pending: Promise<void>[] = [];
+  // Ctrl-C: the workers are stopped, the temporary cache removed, and what finished stays written.
+  const interrupt = new AbortController();
+  const onInterrupt = () => interrupt.abort();
+  process.once("SIGINT", onInterrupt);
   try {
     const tasks: PointTask[] = order.map((i) => ({ experiment: plans[i].experiment.name, preset: plans[i].preset, params: plans[i].overrides, seed: plans[i].seed, cacheDir }));
     process.stderr.write(`reproduce: ${plans.length} experiments in ${Math.min(jobs, plans.length)} worker processes, longest first: ${order.map((i) => plans[i].experiment.name).join(", ")}\n`);
     for (const i of order) if (estimates[i]) process.stderr.write(`${estimates[i]!.line}\n`);
     await runPool(tasks, {
       jobs,
+      signal: interrupt.signal,
       onProgress: (k, done, total, label) => progress.update(tasks[k].experiment, done, total, label),
       onDone: (k, outcome) => {
         const i = order[k], name = plans[i].experiment.name;
         progress.end(name);
+        if (interrupt.signal.aborted) return;
         if (!outcome.ok) {
           failed.push(name);
           process.stderr.write(`${name}: failed: ${outcome.error}\n`);
@@ -119,9 +125,11 @@ async function reproduceInPool(plans: Plan[], out: string, jobs: number): Promis
     });
     await Promise.all(pending);
   } finally {
+    process.off("SIGINT", onInterrupt);
     rmSync(cacheDir, { recursive: true, force: true });
   }
-  return { runs: plans.map((_, i) => finished.get(i)).filter((r): r is ReproducedRun => r !== undefined), failed };
+  const runs = plans.map((_, i) => finished.get(i)).filter((r): r is ReproducedRun => r !== undefined);
+  return { runs, failed, interrupted: interrupt.signal.aborted };
 }
 
 export async function reproduceCommand(argv: string[]): Promise<number> {
@@ -135,7 +143,12 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
   const plans = chosen.map((experiment) => resolvePlan(experiment, { preset: values.preset }));
   const jobs = Math.min(plans.length, values.jobs === undefined ? availableParallelism() : positiveInt(values.jobs, "reproduce", "--jobs"));
   const out = checkOutDir(values.out);
-  const { runs, failed: crashed } = jobs > 1 ? await reproduceInPool(plans, out, jobs) : { runs: await reproduceInProcess(plans, out), failed: [] };
+  const { runs, failed: crashed, interrupted } = jobs > 1 ? await reproduceInPool(plans, out, jobs) : { runs: await reproduceInProcess(plans, out), failed: [], interrupted: false };
+  if (interrupted) {
+    const done = runs.map((r) => r.record.experiment);
+    process.stderr.write(`reproduce: interrupted; ${done.length ? `the outputs of ${done.join(", ")} are in ${resolve(out)}` : "nothing finished"}; no report written\n`);
+    return 130;
+  }
   makeOutDir(out);
   const summary = { version: packageVersion, createdAt: new Date().toISOString(), runs: runs.map(({ record, files }) => recordJSON(record, files)) };
   writeAtomic(join(out, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
