@@ -14,7 +14,8 @@ import { classes, loadTasks, type Images } from "./data.js";
 import { fineTune, metricPrefix, variantsFor, type Variant } from "./finetune.js";
 import { backbone, crossEntropy, dense, evaluate, kernelOf, logits, variableOf, weightOf, type Dense } from "./model.js";
 import type { LoraSpectraParams } from "./params.js";
-import { bootstrapSpearman, median, permutationPValue, relativeGaps, spearman } from "./stats.js";
+import { median } from "../median.js";
+import { bootstrapSpearman, permutationPValue, relativeGaps, spearman } from "./stats.js";
 import { train, type Batches } from "./train.js";
 
 /** The ε grid of the intruder-count curves (the paper's Fig. 3 sweeps ε the same way). */

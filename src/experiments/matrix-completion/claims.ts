@@ -10,7 +10,8 @@ import { fixed, interval, percent, sci, tolerance } from "../evidence.js";
 import type { Claim } from "../types.js";
 import type { Solver } from "./model.js";
 import type { MatrixCompletionParams } from "./params.js";
-import { contraction, curveOf, exponents, median, rateWindow, successByC, type CurveRow, type MatrixCompletionResult, type SuccessRow, type TimingRow } from "./tables.js";
+import { median } from "../median.js";
+import { contraction, curveOf, exponents, rateWindow, successByC, type CurveRow, type MatrixCompletionResult, type SuccessRow, type TimingRow } from "./tables.js";
 import { rowsOf } from "../rows.js";
 
 /** Linear convergence: a fitted per-step contraction at most this (the paper states no numerical rate). */

@@ -8,8 +8,9 @@ import * as aq from "arquero";
 import type { RunContext } from "../types.js";
 import { altStep, altStepMeasured, groundTruth, halfStep, omegaSize, relError, sampleOmega, spectralInit, type Solver } from "./model.js";
 import type { MatrixCompletionParams } from "./params.js";
+import { median } from "../median.js";
 import {
-  contraction, curveOf, median, rateWindow, successByC,
+  contraction, curveOf, rateWindow, successByC,
   type CurveRow, type MatrixCompletionResult, type MatrixCompletionTables, type SuccessRow, type TimingRow,
 } from "./tables.js";
 

@@ -5,6 +5,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { lineFit } from "../lineFit.js";
+import { median } from "../median.js";
 import type { Result, Tables } from "../types.js";
 import type { Solver } from "./model.js";
 
@@ -72,12 +73,6 @@ export function successByC(rows: readonly SuccessRow[], solver: Solver): { c: nu
     return { c, fraction: at.reduce((s, r) => s + r.success, 0) / at.length, trials: at.length, omega: at[0].omega };
   });
 }
-
-export const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = Math.floor(s.length / 2);
-  return s.length === 0 ? NaN : s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
 
 /** Median seconds per point of one sweep and solver. */
 export function medians(rows: readonly TimingRow[], sweep: "k" | "omega", solver: Solver): { k: number; omega: number; seconds: number }[] {
