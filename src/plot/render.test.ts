@@ -41,6 +41,19 @@ describe("figure rendering", () => {
     expect(html).toContain("Two variants.");
   });
 
+  it("renders a continuous colour legend (a ramp painted on a canvas) in SVG, PNG and HTML", () => {
+    const ramp = figure({
+      id: "ramp",
+      title: "Error by temperature",
+      plot: { color: { type: "log", scheme: "viridis", legend: true, label: "temperature" }, marks: [Plot.dot(rows, { x: "t", y: "err", stroke: "err" })] },
+    });
+    const svg = figureToSVG(ramp);
+    expect(svg).toContain("temperature");
+    expect(svg).toMatch(/<image[^>]*href="data:image\/png;base64,[A-Za-z0-9+/=]{40,}"/);
+    expect(figureToPNG(ramp, 1).subarray(1, 4).toString()).toBe("PNG");
+    expect(figureToHTML(ramp)).toContain("data:image/png;base64,");
+  });
+
   it("renders a PNG", () => {
     const png = figureToPNG(withLegend, 1);
     expect(png.subarray(1, 4).toString()).toBe("PNG");

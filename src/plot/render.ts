@@ -14,20 +14,45 @@ import { escapeHTML } from "./html.js";
 const FONT = "DejaVu Sans, Arial, Helvetica, sans-serif";
 const defaults = { width: 720, height: 420, marginLeft: 64, marginBottom: 44, style: { fontSize: "12px", fontFamily: FONT } };
 
-/** Log axes read better as 1e-6 than as Plot's default SI prefixes (1µ), as in the papers. */
+/** Log axes and colour ramps read better as 1e-6 than as Plot's default SI prefixes (1µ), as in the papers. */
 function withLogTicks(scale: unknown): unknown {
   const s = scale as { type?: string; tickFormat?: unknown } | undefined;
   return s && s.type === "log" && s.tickFormat === undefined ? { ...s, tickFormat: "~e" } : scale;
 }
 
+/**
+ * Plot's continuous colour legend paints a 256×1 gradient on a canvas and embeds it as an image,
+ * but linkedom's canvas has no 2-D context. This one records the colour of each pixel Plot fills
+ * and encodes them as a PNG with resvg, so a ramp legend renders in Node as in a browser.
+ */
+function withRampCanvas(document: Document): void {
+  const create = document.createElement.bind(document);
+  document.createElement = ((name: string, options?: ElementCreationOptions) => {
+    const el = create(name, options);
+    if (name.toLowerCase() !== "canvas") return el;
+    const pixels: string[] = [];
+    const context = { fillStyle: "#000" as unknown, fillRect: (x: number) => void (pixels[Math.round(x)] = String(context.fillStyle)) };
+    return Object.assign(el, {
+      getContext: () => context,
+      toDataURL: () => {
+        const rects = Array.from(pixels, (c, i) => `<rect x="${i}" width="1" height="1" fill="${c ?? "none"}"/>`).join("");
+        const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.max(1, pixels.length)}" height="1">${rects}</svg>`;
+        return `data:image/png;base64,${Buffer.from(new Resvg(svg).render().asPng()).toString("base64")}`;
+      },
+    });
+  }) as typeof document.createElement;
+}
+
 function renderElement(spec: FigureSpec): Element {
   const { document } = parseHTML("<!DOCTYPE html><html><body></body></html>");
+  withRampCanvas(document as unknown as Document);
   const p = spec.plot;
   const options = {
     ...defaults,
     ...p,
     x: withLogTicks(p.x),
     y: withLogTicks(p.y),
+    color: withLogTicks(p.color),
     style: { ...defaults.style, ...(p.style as object | undefined) },
     document,
   } as Plot.PlotOptions;
@@ -109,8 +134,12 @@ export function figureToSVG(spec: FigureSpec): string {
   }
   for (const chart of charts) {
     const h = Number(chart.getAttribute("height") ?? defaults.height);
-    chart.setAttribute("x", "0");
+    // A ramp legend's end labels stand past its own box (a browser shows them; a nested SVG clips
+    // them), so it is inset a little and allowed to overflow.
+    const ramp = /ramp/.test(chart.getAttribute("class") ?? "");
+    chart.setAttribute("x", ramp ? "16" : "0");
     chart.setAttribute("y", String(y));
+    if (ramp) chart.setAttribute("overflow", "visible");
     chart.setAttribute("xmlns", "http://www.w3.org/2000/svg");
     parts.push(chart.outerHTML);
     y += h + 4;

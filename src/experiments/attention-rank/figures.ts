@@ -183,7 +183,7 @@ function decomposition(r: AttentionRankResult, p: AttentionRankParams): Figure {
       y: { type: "log", label: "relative error", grid: true },
       fx: { label: null },
       fy: { label: "tokens" },
-      color: { type: "log", scheme: "viridis", label: "temperature τ" },
+      color: { type: "log", scheme: "viridis", label: "temperature τ", legend: true },
       marks: [Plot.line(rows, { x: "iteration", y: "error", z: "line", stroke: "temperature", fx: "start", fy: "input", strokeWidth: 1.2 })],
     },
   });
