@@ -14,7 +14,8 @@ import { describeParams } from "../experiments/schema.js";
 import { claimsSummary, failedClaims, recordJSON, reportHTML, type RunRecord } from "../report/index.js";
 import { describeOverrides, resolvePlan, type Plan } from "../run/plan.js";
 import { estimateRun } from "../run/estimate.js";
-import { runPlan } from "../run/runner.js";
+import { planKey, readPoint } from "../run/cache.js";
+import { recordFromCache, runPlan } from "../run/runner.js";
 import { runPool } from "../sweep/pool.js";
 import type { PointTask } from "../sweep/point.js";
 import { parse, positiveInt } from "./args.js";
@@ -113,14 +114,17 @@ async function reproduceInPool(plans: Plan[], out: string, jobs: number): Promis
           process.stderr.write(`${name}: failed: ${outcome.error}\n`);
           return;
         }
-        // Read back from the worker's cache: computed in this reproduce, so not `cached` for the report.
-        pending.push(runPlan(plans[i], { cache: cacheDir }).then(
-          (record) => void finished.set(i, finish({ ...record, cached: false }, plans[i], out)),
-          (e: unknown) => {
+        // Read back from the worker's cache, never recomputed here: computed in this reproduce, so
+        // not `cached` for the report.
+        pending.push(readPoint(cacheDir, planKey(plans[i]))
+          .then((point) => {
+            if (!point) throw new Error("its worker finished but left no result");
+            finished.set(i, finish({ ...recordFromCache(plans[i], point), cached: false }, plans[i], out));
+          })
+          .catch((e: unknown) => {
             failed.push(name);
             process.stderr.write(`${name}: failed while writing its outputs: ${e instanceof Error ? e.message : String(e)}\n`);
-          },
-        ));
+          }));
       },
     });
     await Promise.all(pending);
