@@ -14,6 +14,17 @@ import { cli, root } from "./cli.js";
 const software = { LOWRANK_BACKEND: "webgpu", LOWRANK_WEBGPU_ADAPTER: "software" };
 const haveSwiftShader = existsSync("/usr/lib/chromium/vk_swiftshader_icd.json");
 
+/** `lowrank-lab run ... --json` on webgpu (software adapter) and on wasm: both records, after checking each ran where asked. */
+function runOnBoth(args: string[]) {
+  const gpu = cli([...args, "--out", mkdtempSync(join(tmpdir(), "lowrank-webgpu-"))], software);
+  const cpu = cli([...args, "--out", mkdtempSync(join(tmpdir(), "lowrank-wasm-"))], { LOWRANK_BACKEND: "wasm" });
+  expect(gpu.code, gpu.stderr).toBe(0);
+  expect(cpu.code, cpu.stderr).toBe(0);
+  const [g, c] = [JSON.parse(gpu.stdout), JSON.parse(cpu.stdout)];
+  expect([g.backend, c.backend]).toEqual(["webgpu", "wasm"]);
+  return [g, c];
+}
+
 describe("webgpu backend", () => {
   it("rejects a LOWRANK_WEBGPU_ADAPTER it does not know, in one line", () => {
     const r = cli(["doctor"], { LOWRANK_WEBGPU_ADAPTER: "soft" });
@@ -60,12 +71,7 @@ describe("webgpu backend", () => {
 
   it.skipIf(!haveSwiftShader && !process.env.CI)("trains lora-spectra's networks to the same numbers as wasm (a shortened quick run)", () => {
     const args = ["run", "lora-spectra", "--preset", "quick", "--set", "preSteps=30", "--set", "ftSteps=15", "--set", "nTrain=500", "--set", "nTest=200", "--set", "ranks=1,4", "--set", "frozenRanks=1", "--set", "lambdas=0,1", "--json"];
-    const gpu = cli([...args, "--out", mkdtempSync(join(tmpdir(), "lowrank-webgpu-"))], software);
-    const cpu = cli([...args, "--out", mkdtempSync(join(tmpdir(), "lowrank-wasm-"))], { LOWRANK_BACKEND: "wasm" });
-    expect(gpu.code, gpu.stderr).toBe(0);
-    expect(cpu.code, cpu.stderr).toBe(0);
-    const [g, c] = [JSON.parse(gpu.stdout), JSON.parse(cpu.stdout)];
-    expect([g.backend, c.backend]).toEqual(["webgpu", "wasm"]);
+    const [g, c] = runOnBoth(args);
     // float32 on both, summed in different orders: the same numbers to a few units in the 4th digit.
     for (const [key, value] of Object.entries(c.metrics as Record<string, number>)) {
       expect(Math.abs(g.metrics[key] - value), key).toBeLessThan(2e-3 * Math.max(1, Math.abs(value)));
@@ -75,12 +81,7 @@ describe("webgpu backend", () => {
   it.skipIf(!haveSwiftShader && !process.env.CI)("trains attention-rank's ViTs and judges its claims as wasm does (a shortened quick run)", () => {
     const testSize = 100;
     const args = ["run", "attention-rank", "--preset", "quick", "--set", "steps=2", "--set", "trainSize=500", "--set", `testSize=${testSize}`, "--set", "rankImages=1", "--json"];
-    const gpu = cli([...args, "--out", mkdtempSync(join(tmpdir(), "lowrank-webgpu-"))], software);
-    const cpu = cli([...args, "--out", mkdtempSync(join(tmpdir(), "lowrank-wasm-"))], { LOWRANK_BACKEND: "wasm" });
-    expect(gpu.code, gpu.stderr).toBe(0);
-    expect(cpu.code, cpu.stderr).toBe(0);
-    const [g, c] = [JSON.parse(gpu.stdout), JSON.parse(cpu.stdout)];
-    expect([g.backend, c.backend]).toEqual(["webgpu", "wasm"]);
+    const [g, c] = runOnBoth(args);
     const holds = (r: { claims: Array<{ id: string; holds: boolean }> }) => r.claims.map((x) => [x.id, x.holds]);
     expect(holds(g)).toEqual(holds(c));
     // The untrained ranks are Float64 on the CPU on both; the trained ones come from float32
