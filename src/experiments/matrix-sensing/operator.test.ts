@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { rng } from "../../compute/rng.js";
+import { _setThreads } from "../../linalg/wasm/kernels.js";
 import { sensingOperator } from "./operator.js";
 
 /** ⟨A_i, X_v⟩ and Σ_i R_vi A_i by plain loops, the reference both kernel paths must match. */
@@ -37,4 +38,35 @@ describe("the resident sensing operator", () => {
       });
     }
   }
+});
+
+describe("the sensing operator on worker threads", () => {
+  afterAll(() => _setThreads(1));
+
+  // Large enough to be split (m·V·n² ≥ 2^20). Forward shares are blocks of rows of A, adjoint
+  // shares blocks of columns, so each entry is summed in the same order: equal bits, not merely close.
+  it("gives bit-identical A(X) and Aᵀ(R) with 1 and 2 threads", async () => {
+    const n2 = 900, m = 401, V = 9, g = rng(5);
+    const A = g.normals(m * n2), X = g.normals(V * n2), R = g.normals(V * m);
+    const apply = (op: ReturnType<typeof sensingOperator>) => {
+      for (let v = 0; v < V; v++) op.X.set(X.subarray(v * n2, (v + 1) * n2), v * op.ld);
+      op.forward();
+      const AX = Float64Array.from(op.R);
+      for (let v = 0; v < V; v++) op.R.set(R.subarray(v * m, (v + 1) * m), v * op.mp);
+      op.adjoint();
+      return { AX, AtR: Float64Array.from(op.S) };
+    };
+    _setThreads(1);
+    const single = sensingOperator(A, m, n2, V);
+    expect(single.threads).toBe(1);
+    const one = apply(single);
+    _setThreads(2);
+    const two = sensingOperator(A, m, n2, V);
+    expect(two.threads).toBe(2);
+    await vi.waitFor(() => expect(two.workersReady()).toBe(1), { timeout: 20_000 });
+    const both = apply(two);
+    two.dispose();
+    expect(Buffer.compare(Buffer.from(one.AX.buffer), Buffer.from(both.AX.buffer))).toBe(0);
+    expect(Buffer.compare(Buffer.from(one.AtR.buffer), Buffer.from(both.AtR.buffer))).toBe(0);
+  });
 });

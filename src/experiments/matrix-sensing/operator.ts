@@ -15,6 +15,8 @@
  * row), and mp, Vp = m, V rounded up to multiples of 3 (the register block). Padding stays zero.
  */
 import { I32, V128, op, wasmModule, type Bytes } from "../../linalg/wasm/assemble.js";
+import { _threads } from "../../linalg/wasm/kernels.js";
+import { Team, shares, type Job } from "../../linalg/wasm/team.js";
 import { applyA, applyAt } from "./model.js";
 
 const B = 3; // register block: rows of A × variants
@@ -23,6 +25,8 @@ const UNROLL = 2; // f64x2 steps per trip along a row
 export interface SensingOperator {
   /** "wasm-simd" or "js": which kernels run. */
   kind: "wasm-simd" | "js";
+  /** Threads that share each pass (1: the calling thread alone). */
+  threads: number;
   /** Row stride of X and S (n² rounded up to a multiple of 4), and the padded m and V. */
   ld: number;
   mp: number;
@@ -35,20 +39,40 @@ export interface SensingOperator {
   forward(): void;
   /** S ← Aᵀ(R) for all variants. */
   adjoint(): void;
+  /** Stops the operator's worker threads; it must not be used afterwards. */
+  dispose(): void;
+  /** Worker threads booted and taking shares so far (for tests: until then the caller does it all). */
+  workersReady(): number;
 }
 
-/** A (m rows of n² numbers, as from gaussianOperator) made resident for V variants. */
+/**
+ * Below this many multiply-adds a pass runs on the calling thread alone (the `quick` preset's
+ * 9 × 201 × 256 passes, ~50 µs each, gain less than a worker's wake-up costs).
+ */
+const MIN_SPLIT = 1 << 20;
+
+/**
+ * A (m rows of n² numbers, as from gaussianOperator) made resident for V variants. With more
+ * than one thread (linalg's count: LOWRANK_THREADS, else every core) the memory is shared and
+ * each pass is split over a team of workers: A(X) by blocks of rows of A, Aᵀ(R) by blocks of its
+ * columns. Every entry of R and S is then computed by the same instructions in the same order as
+ * on one thread, so results are bit-identical for any thread count.
+ */
 export function sensingOperator(A: Float64Array, m: number, n2: number, V: number, useWasm = true): SensingOperator {
   const ld = Math.ceil(n2 / (2 * UNROLL)) * 2 * UNROLL, mp = Math.ceil(m / B) * B, Vp = Math.ceil(V / B) * B;
   const sizes = [mp * ld, Vp * ld, Vp * mp, Vp * ld]; // A, X, R, S in doubles
-  const K = useWasm ? kernels() : null;
+  const threads = useWasm && mp * Vp * ld >= MIN_SPLIT ? _threads() : 1;
+  const K = useWasm ? kernels(threads > 1) : null;
   let heap: Float64Array;
   let base = 2; // doubles 0-1: sixteen zero bytes the kernels splat for 0.0
+  let team: Team | null = null;
   if (K) {
     const bytes = 8 * (base + sizes.reduce((s, x) => s + x, 0));
-    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+    const pages = Math.ceil(bytes / 65536);
+    const memory = new WebAssembly.Memory(K.shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
     heap = new Float64Array(memory.buffer);
     K.bind(memory);
+    if (K.shared) team = new Team(K.module, memory, ["forward", "adjoint"], threads - 1);
   } else {
     heap = new Float64Array(sizes.reduce((s, x) => s + x, 0));
     base = 0;
@@ -58,61 +82,96 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
   const view = (off: number, len: number) => heap.subarray(off, off + len);
   const [Ares, X, R, S] = [view(offA, sizes[0]), view(offX, sizes[1]), view(offR, sizes[2]), view(offS, sizes[3])];
   if (K) {
+    const [pA, pX, pR, pS] = [offA, offX, offR, offS].map((o) => 8 * o);
+    // Share t of `parts`: rows of A in blocks of B for the forward pass, columns in groups of
+    // 2·UNROLL for the adjoint.
+    const forwardShare = (u0: number, u1: number) => [pA + 8 * u0 * B * ld, pX, pR + 8 * u0 * B, (u1 - u0) * B, Vp, ld, ld, mp];
+    const adjointShare = (u0: number, u1: number) => [pA + 8 * u0 * 2 * UNROLL, pS + 8 * u0 * 2 * UNROLL, pR, mp, Vp, (u1 - u0) * 2 * UNROLL, ld, mp];
+    const pass = (fn: 0 | 1, units: number, share: (u0: number, u1: number) => number[]) => {
+      const idle = team?.idle() ?? [];
+      const run = fn === 0 ? K.forward : K.adjoint;
+      if (idle.length === 0) return run(...(share(0, units) as KernelArgs));
+      const parts = shares(units, 1 + idle.length);
+      const jobs: (Job | null)[] = [];
+      idle.forEach((w, t) => (jobs[w] = [fn, share(...parts[t + 1])]));
+      team!.run(jobs, () => run(...(share(...parts[0]) as KernelArgs)));
+    };
     return {
-      kind: "wasm-simd", ld, mp, Vp, X, R, S,
-      forward: () => K.forward(8 * offA, 8 * offX, 8 * offR, mp, Vp, ld),
+      kind: "wasm-simd", threads, ld, mp, Vp, X, R, S,
+      forward: () => pass(0, mp / B, forwardShare),
       adjoint: () => {
         S.fill(0);
-        K.adjoint(8 * offA, 8 * offS, 8 * offR, mp, Vp, ld);
+        pass(1, ld / (2 * UNROLL), adjointShare);
       },
+      dispose: () => team?.terminate(),
+      workersReady: () => team?.idle().length ?? 0,
     };
   }
   return {
-    kind: "js", ld, mp, Vp, X, R, S,
+    kind: "js", threads: 1, ld, mp, Vp, X, R, S,
     forward: () => applyA(Ares, mp, ld, X, Vp, R),
     adjoint: () => applyAt(Ares, mp, ld, R, Vp, S),
+    dispose: () => undefined,
+    workersReady: () => 0,
   };
 }
 
+type KernelArgs = [pA: number, pY: number, pR: number, rows: number, Vp: number, len: number, ld: number, mps: number];
+
 interface Kernels {
+  /** Whether the module imports a shared memory (for a team of workers). */
+  shared: boolean;
+  module: WebAssembly.Module;
   bind(memory: WebAssembly.Memory): void;
-  /** R ← A(Y). */
-  forward(pA: number, pY: number, pR: number, mp: number, Vp: number, ld: number): void;
-  /** Y += Aᵀ(R). */
-  adjoint(pA: number, pY: number, pR: number, mp: number, Vp: number, ld: number): void;
+  /** R ← A(Y) on a block of rows of A. */
+  forward(...a: KernelArgs): void;
+  /** Y += Aᵀ(R) on a block of columns. */
+  adjoint(...a: KernelArgs): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled = new Map<boolean, WebAssembly.Module | null>();
 
-/** A fresh instance over the given memory per operator; null where WebAssembly SIMD is missing. */
-function kernels(): Kernels | null {
-  if (compiled === undefined) {
+/**
+ * A fresh instance per operator, over the memory given to bind(); null where WebAssembly SIMD is
+ * missing. `shared` asks for a module on a shared memory; where that is missing too, the
+ * unshared one (one thread).
+ */
+function kernels(shared: boolean): Kernels | null {
+  if (!compiled.has(shared)) {
+    let module: WebAssembly.Module | null = null;
     try {
-      const bytes = wasmModule([forwardKernel(), adjointKernel()]);
-      compiled = typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+      const bytes = wasmModule([forwardKernel(), adjointKernel()], shared ? { initial: 1, maximum: 65536, shared: true } : undefined);
+      if (typeof WebAssembly === "object" && WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
     } catch {
-      compiled = null;
+      module = null;
     }
+    compiled.set(shared, module);
   }
-  if (!compiled) return null;
-  const module = compiled;
-  let exports: Omit<Kernels, "bind"> | undefined;
+  const module = compiled.get(shared);
+  if (!module) return shared ? kernels(false) : null;
+  let exports: Pick<Kernels, "forward" | "adjoint"> | undefined;
   return {
+    shared,
+    module,
     bind(memory) {
-      exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<Kernels, "bind">;
+      exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Pick<Kernels, "forward" | "adjoint">;
     },
     forward: (...a) => exports!.forward(...a),
     adjoint: (...a) => exports!.adjoint(...a),
   };
 }
 
-// Both kernels take (pA, pY, pR, mp, Vp, ld): byte pointers to A (mp×ld), to the ld-strided
-// variant rows Y (X for forward, S for adjoint) and to R (Vp×mp), then sizes in doubles.
-const [P_A, P_Y, P_R, MP, VP, LD] = [0, 1, 2, 3, 4, 5];
+// Both kernels take (pA, pY, pR, rows, Vp, len, ld, mps): byte pointers to A's first row, to
+// the variant rows Y (X for forward, S for adjoint) and to R's entry for A's first row; then, in
+// doubles, how many rows of A (a multiple of 3), variants Vp (a multiple of 3) and entries per
+// row (a multiple of 4) to take, the row stride ld of A and Y, and the row stride mps of R. A
+// thread's share is a block of rows (forward) or of columns (adjoint) of the whole operator.
+const [P_A, P_Y, P_R, ROWS, VP, LEN, LD, MPS] = [0, 1, 2, 3, 4, 5, 6, 7];
+const PARAMS = 8;
 // i32 locals after the parameters; then the v128 locals.
-const [I, V, A_ROW, Y_ROW, RB, LDB, MPB, A0, A1, A2, Y0, Y1, Y2, END] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+const [I, V, A_ROW, Y_ROW, RB, LDB, MPB, A0, A1, A2, Y0, Y1, Y2, END] = Array.from({ length: 14 }, (_, k) => PARAMS + k);
 const I32_LOCALS = 14;
-const vloc = (k: number) => 6 + I32_LOCALS + k;
+const vloc = (k: number) => PARAMS + I32_LOCALS + k;
 
 const add = (local: number, by: Bytes[]): Bytes[] => [op.localGet(local), ...by, op.i32Add, op.localSet(local)];
 const rowsOf = (from: number, r: number): Bytes[] => [op.localGet(from), op.localGet(LDB), op.i32Const(r), op.i32Mul, op.i32Add];
@@ -123,17 +182,17 @@ const rAddr = (c: number): Bytes[] => [op.localGet(P_R), op.localGet(RB), op.i32
 function frame(inner: Bytes[]): Bytes[] {
   return [
     op.localGet(LD), op.i32Const(8), op.i32Mul, op.localSet(LDB),
-    op.localGet(MP), op.i32Const(8), op.i32Mul, op.localSet(MPB),
+    op.localGet(MPS), op.i32Const(8), op.i32Mul, op.localSet(MPB),
     op.i32Const(0), op.localSet(I), op.localGet(P_A), op.localSet(A_ROW),
     op.block, op.loop,
-    op.localGet(I), op.localGet(MP), op.i32GeS, op.brIf(1),
+    op.localGet(I), op.localGet(ROWS), op.i32GeS, op.brIf(1),
     op.i32Const(0), op.localSet(V), op.localGet(P_Y), op.localSet(Y_ROW),
     op.block, op.loop,
     op.localGet(V), op.localGet(VP), op.i32GeS, op.brIf(1),
     op.localGet(V), op.localGet(MPB), op.i32Mul, op.localGet(I), op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(RB),
-    // Row pointers into the A block and the Y block; END is one row past A0.
+    // Row pointers into the A block and the Y block; END is `len` entries past A0.
     ...[0, 1, 2].flatMap((r) => [...rowsOf(A_ROW, r), op.localSet(A0 + r), ...rowsOf(Y_ROW, r), op.localSet(Y0 + r)]),
-    op.localGet(A0), op.localGet(LDB), op.i32Add, op.localSet(END),
+    op.localGet(A0), op.localGet(LEN), op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(END),
     ...inner,
     op.localGet(V), op.i32Const(B), op.i32Add, op.localSet(V),
     ...add(Y_ROW, [op.localGet(LDB), op.i32Const(B), op.i32Mul]),
@@ -181,7 +240,7 @@ function forwardKernel() {
       inner.push(...rAddr(c), op.localGet(acc(r, c)), op.f64x2ExtractLane(0), op.localGet(acc(r, c)), op.f64x2ExtractLane(1), op.f64Add, op.f64Store(8 * r));
     }
   }
-  return { name: "forward", params: Array(6).fill(I32), locals: [...Array(I32_LOCALS).fill(I32), ...Array(15).fill(V128)], body: frame(inner) };
+  return { name: "forward", params: Array(PARAMS).fill(I32), locals: [...Array(I32_LOCALS).fill(I32), ...Array(15).fill(V128)], body: frame(inner) };
 }
 
 /** S_{v+c} += Σ_r R[(v+c)·mp + i + r] A_{i+r} for a 3×3 block: nine splatted coefficients. */
@@ -201,5 +260,5 @@ function adjointKernel() {
   const inner: Bytes[] = [];
   for (let r = 0; r < B; r++) for (let c = 0; c < B; c++) inner.push(...rAddr(c), op.v128Load64Splat(8 * r), op.localSet(coef(r, c)));
   inner.push(...alongRow(body));
-  return { name: "adjoint", params: Array(6).fill(I32), locals: [...Array(I32_LOCALS).fill(I32), ...Array(13).fill(V128)], body: frame(inner) };
+  return { name: "adjoint", params: Array(PARAMS).fill(I32), locals: [...Array(I32_LOCALS).fill(I32), ...Array(13).fill(V128)], body: frame(inner) };
 }

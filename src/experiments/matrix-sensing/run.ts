@@ -91,30 +91,34 @@ export async function run(p: MatrixSensingParams, ctx: RunContext): Promise<Matr
     }
   };
 
-  for (let t = 0; t <= T; t++) {
-    for (let v = 0; v < V; v++) product(models[v], X, v * ld, scratch);
-    if (t % stride === 0 || t === T) record(t);
-    if (t === T) break;
-    op.forward(); // R_v = A(X_v): one pass over A for all variants
-    for (let v = 0; v < V; v++) {
-      let rr = 0;
-      for (let i = 0; i < m; i++) {
-        const z = (R[v * mp + i] - y[i]) / m; // (1/m) scaling of ∇ of (1/2m)Σ(·)²
-        R[v * mp + i] = z;
-        rr += z * z;
+  try {
+    for (let t = 0; t <= T; t++) {
+      for (let v = 0; v < V; v++) product(models[v], X, v * ld, scratch);
+      if (t % stride === 0 || t === T) record(t);
+      if (t === T) break;
+      op.forward(); // R_v = A(X_v): one pass over A for all variants
+      for (let v = 0; v < V; v++) {
+        let rr = 0;
+        for (let i = 0; i < m; i++) {
+          const z = (R[v * mp + i] - y[i]) / m; // (1/m) scaling of ∇ of (1/2m)Σ(·)²
+          R[v * mp + i] = z;
+          rr += z * z;
+        }
+        // §5: the one-step method acts once, when the (observable) residual says we are near M*.
+        const w = variants[v];
+        if (w.family === "one-step" && w.switchIter < 0 && Math.sqrt(rr) * m <= p.tau * yNorm) {
+          rebalance(models[v]);
+          w.switchIter = t;
+        }
       }
-      // §5: the one-step method acts once, when the (observable) residual says we are near M*.
-      const w = variants[v];
-      if (w.family === "one-step" && w.switchIter < 0 && Math.sqrt(rr) * m <= p.tau * yNorm) {
-        rebalance(models[v]);
-        w.switchIter = t;
-      }
+      op.adjoint(); // S_v = Aᵀ(R_v): the second pass
+      for (let v = 0; v < V; v++) gdStep(models[v], S, v * ld, eta, scratch);
+      await ctx.checkpoint(t, T, "GD iteration");
     }
-    op.adjoint(); // S_v = Aᵀ(R_v): the second pass
-    for (let v = 0; v < V; v++) gdStep(models[v], S, v * ld, eta, scratch);
-    await ctx.checkpoint(t, T, "GD iteration");
+    await ctx.checkpoint(T, T, "GD iteration");
+  } finally {
+    op.dispose(); // its worker threads (a cancelled run ends here too)
   }
-  await ctx.checkpoint(T, T, "GD iteration");
 
   const curves = aq.table(rows);
   return { tables: { curves }, metrics: metricsOf(curves, variants) };

@@ -1,49 +1,59 @@
-import { Worker } from "node:worker_threads";
 import { MR, NR, _onSharedMemory, _sharedKernels, _threads, type Kernels } from "./kernels.js";
+import { Team, shares, type Job } from "./team.js";
 
 /**
- * The product kernel on several threads. Every worker instantiates the kernels' module against
- * the one shared WebAssembly memory (kernels.ts), so operands are never copied between threads:
- * a call writes the kernel's ten integer arguments into the worker's slot of a small
- * SharedArrayBuffer and wakes it with Atomics.notify, and the worker counts down a shared counter
- * when it is done. That costs tens of microseconds, where a postMessage round trip through both
- * event loops costs a few hundred and could not be waited for synchronously.
- *
- * The calling thread computes one share itself, so T threads means T - 1 workers. Workers start
- * on the first product large enough to split, are unref'd (they never keep the process alive),
- * and are used only once they have signalled that they are ready, so no call waits for a worker
- * to boot.
- *
- * Shares are whole MR-row blocks or whole NR-column strips, and the kernel computes every entry
- * of C from its own row of A and column of B in a fixed order, so the result is bit-identical
- * for any thread count.
+ * linalg's kernels on several threads: a team (team.ts) of workers on the kernels' shared
+ * memory, started on the first call large enough to split. Each kernel is split so that every
+ * output entry is computed by the same instructions in the same order whichever thread computes
+ * it, so results are bit-identical for any thread count:
+ * - the product panel by whole MR-row blocks or whole NR-column strips of C;
+ * - Aᵀv by columns of the result, Au by rows (blocks of 4, the kernels' row group).
  */
 
 /**
  * Below this many multiply-adds a panel runs on the calling thread alone. Waking a worker and
  * waiting for it measured 15–27 µs a round trip here (2 cores, busy); one thread does ~9 G
  * multiply-adds/s, so a 2^20 panel takes ~120 µs alone, and halving it saves twice the wake cost.
- * Timings on the busy 2-core machine were too noisy to place the crossover more precisely.
  */
 const MIN_SPLIT = 1 << 20;
 
-const PENDING = 0; // workers still running the current call
-const FAILED = 1; // set by a worker whose call threw
-const SLOT = 16; // int32s per worker: [sequence number, ready, 10 arguments, padding]
-const MAX_WORKERS = 1023; // LOWRANK_THREADS is at most 999
+/**
+ * The same for the matrix-vector kernels, which stream the matrix once at ~5 G entries/s: a 2^17
+ * entry pass takes ~26 µs alone, about one round trip, so smaller ones stay on the caller.
+ */
+const MIN_SPLIT_MATVEC = 1 << 17;
 
-let ctl: Int32Array | undefined;
-const workers: Worker[] = [];
-let shared = 0;
+const FUNCTIONS = ["panel", "atv", "av"] as const;
+const [PANEL, ATV, AV] = [0, 1, 2];
+
+let team: Team | undefined;
 
 // kernels.ts replaces a memory that grew large once it is idle. Workers on the old one are
 // retired rather than rebound: an idle worker's isolate never collects garbage, so it would keep
-// the old memory alive. Fresh workers start on the next large product.
+// the old memory alive. A fresh team starts on the next large call.
 _onSharedMemory(() => {
-  for (const w of workers) void w.terminate();
-  workers.length = 0;
-  ctl = undefined;
+  team?.terminate();
+  team = undefined;
 });
+
+/** The ready workers, when the kernels run on a shared memory with more than one thread; else null. */
+function helpers(work: number, min: number): { t: Team; idle: number[] } | null {
+  const T = _threads();
+  if (T < 2 || work < min) return null;
+  const sk = _sharedKernels();
+  if (sk === null) return null;
+  team ??= new Team(sk.module, sk.memory, FUNCTIONS, T - 1);
+  const idle = team.idle();
+  return idle.length === 0 ? null : { t: team, idle }; // none has booted yet: the caller does it all
+}
+
+/** Runs share 0 on this thread and share t + 1 on worker idle[t]. */
+function split(h: { t: Team; idle: number[] }, fn: number, args: (t: number, parts: number) => number[], own: (a: number[]) => void): void {
+  const parts = 1 + h.idle.length;
+  const jobs: (Job | null)[] = [];
+  h.idle.forEach((w, t) => (jobs[w] = [fn, args(t + 1, parts)]));
+  h.t.run(jobs, () => own(args(0, parts)));
+}
 
 /**
  * K.panel(pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip) (see Kernels), split across the
@@ -51,94 +61,38 @@ _onSharedMemory(() => {
  * (each thread then reads its own rows of A and all of B), else by column strips.
  */
 export function _panel(K: Kernels, pA: number, lda: number, pB: number, pC: number, ldc: number, mp: number, ns: number, kc: number, bRow: number, bStrip: number): void {
-  const T = _threads();
-  const sk = T > 1 && mp * ns * NR * kc >= MIN_SPLIT ? _sharedKernels() : null;
-  if (sk === null) return K.panel(pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip);
-  while (workers.length < T - 1) start(sk.module, sk.memory);
-  const idle: number[] = [];
-  for (let i = 0; i < T - 1; i++) if (ready(i)) idle.push(i);
-  if (idle.length === 0) return K.panel(pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip); // none has booted yet
-  shared++;
-  const n = 1 + idle.length;
+  const h = helpers(mp * ns * NR * kc, MIN_SPLIT);
+  if (h === null) return K.panel(pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip);
   const byRows = mp >= ns * NR;
-  const units = byRows ? mp / MR : ns;
-  const share = (t: number): number[] => {
-    const u0 = Math.floor((units * t) / n), u1 = Math.floor((units * (t + 1)) / n);
+  split(h, PANEL, (t, parts) => {
+    const [u0, u1] = shares(byRows ? mp / MR : ns, parts)[t];
     return byRows
       ? [pA + u0 * MR * lda, lda, pB, pC + u0 * MR * ldc, ldc, (u1 - u0) * MR, ns, kc, bRow, bStrip]
       : [pA, lda, pB + u0 * bStrip, pC + u0 * 8 * NR, ldc, mp, u1 - u0, kc, bRow, bStrip];
-  };
-  const jobs: (number[] | null)[] = workers.map(() => null);
-  idle.forEach((w, t) => (jobs[w] = share(t + 1)));
-  dispatch(jobs, () => {
-    const [a, b, c, d, e, f, g, h, i, j] = share(0);
-    K.panel(a, b, c, d, e, f, g, h, i, j);
-  });
+  }, (a) => K.panel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]));
 }
 
-/** Starts one more worker on the kernels' module and shared memory. */
-function start(module: WebAssembly.Module, memory: WebAssembly.Memory): void {
-  ctl ??= new Int32Array(new SharedArrayBuffer(4 * SLOT * (MAX_WORKERS + 1))); // slot 0: PENDING, FAILED
-  const c = ctl, slot = SLOT * (workers.length + 1);
-  const w = new Worker(WORKER, { eval: true, workerData: { module, memory, ctl: c, slot } });
-  w.unref();
-  w.on("exit", () => Atomics.store(c, slot + 1, 0)); // never dispatched to again
-  w.on("error", () => undefined); // a worker that fails to start is simply never ready
-  workers.push(w);
+/** K.atv(pF, ldf, rows, pv, pout, len), split by pairs of result columns. */
+export function _atv(K: Kernels, pF: number, ldf: number, rows: number, pv: number, pout: number, len: number): void {
+  const h = helpers(rows * len, MIN_SPLIT_MATVEC);
+  if (h === null) return K.atv(pF, ldf, rows, pv, pout, len);
+  split(h, ATV, (t, parts) => {
+    const [u0, u1] = shares(len / 2, parts)[t];
+    return [pF + 16 * u0, ldf, rows, pv, pout + 16 * u0, 2 * (u1 - u0)];
+  }, (a) => K.atv(a[0], a[1], a[2], a[3], a[4], a[5]));
 }
 
-/** Workers started and ready, and panels shared with them so far (for tests). */
+/** K.av(pF, ldf, rows, pu, px, len), split by groups of 4 result rows. */
+export function _av(K: Kernels, pF: number, ldf: number, rows: number, pu: number, px: number, len: number): void {
+  const h = helpers(rows * len, MIN_SPLIT_MATVEC);
+  if (h === null) return K.av(pF, ldf, rows, pu, px, len);
+  split(h, AV, (t, parts) => {
+    const [u0, u1] = shares(rows / 4, parts)[t];
+    return [pF + 4 * u0 * ldf, ldf, 4 * (u1 - u0), pu, px + 32 * u0, len];
+  }, (a) => K.av(a[0], a[1], a[2], a[3], a[4], a[5]));
+}
+
+/** Workers started and ready, and calls shared with them so far (for tests). */
 export function _poolStats(): { ready: number; shared: number } {
-  return { ready: workers.filter((_, i) => ready(i)).length, shared };
+  return { ready: team?.idle().length ?? 0, shared: team?.shared ?? 0 };
 }
-
-function ready(i: number): boolean {
-  return Atomics.load(ctl!, SLOT * (i + 1) + 1) === 1;
-}
-
-/**
- * Gives worker i the arguments jobs[i] (none where null), runs `own` on this thread meanwhile,
- * and waits until every worker that got a job has finished it.
- */
-function dispatch(jobs: (number[] | null)[], own: () => void): void {
-  const c = ctl!;
-  Atomics.store(c, PENDING, jobs.filter((j) => j !== null).length);
-  jobs.forEach((args, i) => {
-    if (args === null) return;
-    const slot = SLOT * (i + 1);
-    for (let a = 0; a < 10; a++) c[slot + 2 + a] = args[a];
-    Atomics.add(c, slot, 1); // publishes the arguments written above
-    Atomics.notify(c, slot);
-  });
-  try {
-    own();
-  } finally {
-    for (let p; (p = Atomics.load(c, PENDING)) !== 0; ) Atomics.wait(c, PENDING, p);
-  }
-  if (Atomics.exchange(c, FAILED, 0) !== 0) throw new Error("linalg: a worker thread failed in the product kernel");
-}
-
-/**
- * The worker, as source (so it runs the same from dist/ and from TypeScript under test): wait
- * for its sequence number to move, run the panel with the arguments in its slot, count down.
- */
-const WORKER = `
-const { workerData } = require("node:worker_threads");
-const { module, memory, ctl, slot } = workerData;
-const panel = new WebAssembly.Instance(module, { env: { memory } }).exports.panel;
-let seen = Atomics.load(ctl, slot);
-Atomics.store(ctl, slot + 1, 1);
-for (;;) {
-  Atomics.wait(ctl, slot, seen);
-  const seq = Atomics.load(ctl, slot);
-  if (seq === seen) continue;
-  seen = seq;
-  const a = slot + 2;
-  try {
-    panel(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7], ctl[a + 8], ctl[a + 9]);
-  } catch {
-    Atomics.store(ctl, ${FAILED}, 1);
-  }
-  if (Atomics.sub(ctl, ${PENDING}, 1) === 1) Atomics.notify(ctl, ${PENDING});
-}
-`;
