@@ -4,9 +4,11 @@ The same work as lab.attention.attend(kind, X, weights) for one head in float64:
 Q, K, V (and RALA's gate O) of random tokens X [N, D], then softmax attention (the N x N map
 materialised, as torch.softmax(Q K^T / sqrt(d)) V does), linear attention with phi = ELU + 1 and
 its d x dv KV buffer, or RALA (token weights alpha = softmax(mean phi(q) . phi(k) / sqrt(d)), keys
-re-weighted by alpha N, a 5 x 5 depthwise LePE on the token grid, and the gate). Threads as
+re-weighted by alpha N, a 2-D RoPE on phi(q) and the re-weighted phi(k) of the numerator and KV
+buffer as in RALA's code and lab.attention, a 5 x 5 depthwise LePE on the token grid, and the gate;
+RoPE's angles are computed once per call, as ours are). Threads as
 installed, or one (torch.set_num_threads(1)) when bench/python.ts sets OMP_NUM_THREADS=1. Best wall
-(time.perf_counter) and best CPU (time.process_time) time of the repeats.
+(time.perf_counter) and best CPU (time.process_time) time of the repeats, after one untimed call.
 Prints one JSON line: {"<kind>/<N>": {"ms": .., "cpuMs": ..}, ...}. Exits 3 when torch is not installed.
 """
 import json
@@ -33,10 +35,27 @@ def phi(x):
     return F.elu(x) + 1
 
 
-def kernelized(fq, fk, v):
-    kv = fk.T @ v  # [d, dv]
+def rope_tables(N, d, grid):
+    """cos and sin [N, d/2] of lab.attention's rope2d: pairs of the first half turn by row y * theta_i, of the second by column x * theta_i."""
+    quarter = d // 4
+    i = torch.arange(quarter, dtype=torch.float64)
+    theta = torch.ones(1, dtype=torch.float64) if quarter == 1 else 10000.0 ** (-i / (quarter - 1))
+    t = torch.arange(N)
+    y, x = (t // grid[1]).to(torch.float64), (t % grid[1]).to(torch.float64)
+    angles = torch.cat([y[:, None] * theta, x[:, None] * theta], dim=1)  # [N, d/2]
+    return torch.cos(angles), torch.sin(angles)
+
+
+def rope(x, tables):
+    c, s = tables
+    a, b = x[:, 0::2], x[:, 1::2]
+    return torch.stack([a * c - b * s, b * c + a * s], dim=2).reshape(x.shape)
+
+
+def kernelized(fq, fk, v, tables=None):
+    kv = (fk if tables is None else rope(fk, tables)).T @ v  # [d, dv]
     z = fq @ fk.sum(0)  # [N]
-    return (fq @ kv) / z[:, None]
+    return ((fq if tables is None else rope(fq, tables)) @ kv) / z[:, None]
 
 
 def head(kind, X, W, grid):
@@ -48,7 +67,7 @@ def head(kind, X, W, grid):
         return kernelized(fq, fk, V)
     N = X.shape[0]
     alpha = torch.softmax(fk @ fq.mean(0) / math.sqrt(d), dim=0)
-    lin = kernelized(fq, fk * (alpha * N)[:, None], V)
+    lin = kernelized(fq, fk * (alpha * N)[:, None], V, rope_tables(N, fq.shape[1], grid))
     h, w = grid
     img = F.pad(V, (0, 0, 0, h * w - N)).T.reshape(1, dv, h, w)
     local = F.conv2d(img, W["lepe"], padding=size // 2, groups=dv).reshape(dv, h * w).T[:N]
@@ -63,6 +82,7 @@ for N in args["N"]:
     W = {k: torch.randn(D, n, dtype=torch.float64) / math.sqrt(D) for k, n in [("q", d), ("k", d), ("v", dv), ("o", dv)]}
     W["lepe"] = torch.randn(dv, 1, size, size, dtype=torch.float64) / size
     for kind in args["kinds"]:
+        head(kind, X, W, grid).sum().item()  # one untimed call, as the TypeScript side makes
         best = best_cpu = math.inf
         for _ in range(args["repeats"]):
             wall, cpu = time.perf_counter(), time.process_time()

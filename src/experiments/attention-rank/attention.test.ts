@@ -108,6 +108,25 @@ describe("depthwiseConv (RALA's LePE)", () => {
     expect(out.data[0]).toBe(V.data[2]); // token (0, 0) reads (0, 1)
     expect(out.data[3 * 2]).toBe(0); // token (0, 3) reads outside the grid
   });
+
+  it("matches the convolution's definition, token by token, on grids with a partly filled last row", () => {
+    for (const [N, size] of [[23, 5], [30, 3], [7, 5], [36, 7]]) {
+      const grid = gridFor(N), dv = 3, r = (size - 1) / 2;
+      const V = gauss(N, dv, N), kernel = gauss(size * size, dv, N + 1);
+      const expected = matrix(N, dv);
+      for (let t = 0; t < N; t++) {
+        const y = Math.floor(t / grid.w), x = t % grid.w;
+        for (let ty = 0; ty < size; ty++) {
+          for (let tx = 0; tx < size; tx++) {
+            const yy = y + ty - r, xx = x + tx - r, src = yy * grid.w + xx;
+            if (yy < 0 || yy >= grid.h || xx < 0 || xx >= grid.w || src >= N) continue; // zero padding
+            for (let c = 0; c < dv; c++) expected.data[t * dv + c] += kernel.data[(ty * size + tx) * dv + c] * V.data[src * dv + c];
+          }
+        }
+      }
+      expect(maxAbsDiff(depthwiseConv(V, grid, kernel), expected), `N=${N} size=${size}`).toBe(0);
+    }
+  });
 });
 
 describe("ralaAttention", () => {

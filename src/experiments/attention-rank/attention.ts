@@ -43,21 +43,44 @@ export function gridFor(N: number): Grid {
  */
 export function rope2d(X: MatrixLike, grid: Grid): Matrix {
   const x = toMatrix(X, "X");
-  const { rows: N, cols: d } = x;
+  return applyRope(x, ropeTable(x.rows, x.cols, grid));
+}
+
+/** The cos and sin of every angle RoPE turns by: [N, d/2] each, pair p of token t at t·d/2 + p. */
+interface RopeTable {
+  d: number;
+  cos: Float64Array;
+  sin: Float64Array;
+}
+
+/** rope2d's angles for N tokens of width d on `grid`, computed once for all matrices rotated alike. */
+function ropeTable(N: number, d: number, grid: Grid): RopeTable {
   if (d % 4 !== 0) throw new UsageError(`attention: RoPE needs a head dim d that is a multiple of 4 (two grid axes, channel pairs); got d = ${d}`);
   if (grid.h * grid.w < N) throw new UsageError(`attention: grid ${grid.h} × ${grid.w} holds fewer than N = ${N} tokens`);
-  const quarter = d / 4;
+  const quarter = d / 4, pairs = d / 2;
   const theta = Float64Array.from({ length: quarter }, (_, i) => (quarter === 1 ? 1 : 10000 ** -(i / (quarter - 1))));
-  const out = matrix(N, d);
+  const cos = new Float64Array(N * pairs), sin = new Float64Array(N * pairs);
   for (let t = 0; t < N; t++) {
     const pos = [Math.floor(t / grid.w), t % grid.w]; // row y for the first half, column x for the second
     for (let half = 0; half < 2; half++) {
       for (let i = 0; i < quarter; i++) {
-        const a = t * d + half * (d / 2) + 2 * i;
-        const angle = pos[half] * theta[i], c = Math.cos(angle), s = Math.sin(angle);
-        out.data[a] = x.data[a] * c - x.data[a + 1] * s;
-        out.data[a + 1] = x.data[a + 1] * c + x.data[a] * s;
+        const angle = pos[half] * theta[i], at = t * pairs + half * quarter + i;
+        cos[at] = Math.cos(angle);
+        sin[at] = Math.sin(angle);
       }
+    }
+  }
+  return { d, cos, sin };
+}
+
+function applyRope(x: Matrix, table: RopeTable): Matrix {
+  const { rows: N, cols: d } = x;
+  const pairs = d / 2, out = matrix(N, d);
+  for (let t = 0; t < N; t++) {
+    for (let p = 0; p < pairs; p++) {
+      const a = t * d + 2 * p, c = table.cos[t * pairs + p], s = table.sin[t * pairs + p];
+      out.data[a] = x.data[a] * c - x.data[a + 1] * s;
+      out.data[a + 1] = x.data[a + 1] * c + x.data[a] * s;
     }
   }
   return out;
@@ -80,9 +103,13 @@ export function phi(x: number): number {
   return x > 0 ? x + 1 : Math.exp(x);
 }
 
-function mapMatrix(A: Matrix, f: (x: number) => number): Matrix {
-  const out = matrix(A.rows, A.cols);
-  for (let i = 0; i < A.data.length; i++) out.data[i] = f(A.data[i]);
+/** φ applied to every entry of A (the loop inlined: it runs over N·d entries per head). */
+function phiOf(A: Matrix): Matrix {
+  const out = matrix(A.rows, A.cols), a = A.data, o = out.data;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    o[i] = x > 0 ? x + 1 : Math.exp(x);
+  }
   return out;
 }
 
@@ -133,11 +160,16 @@ export function softmaxAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, sc
  */
 function kernelized(Fq: Matrix, Fk: Matrix, v: Matrix, w?: Float64Array, rope?: Grid): { out: Matrix; kv: Matrix } {
   const N = Fq.rows, d = Fq.cols, dv = v.cols;
-  const Wk = w ? matrix(N, d, Fk.data.map((x, i) => x * w[Math.floor(i / d)])) : Fk;
-  const kv = matmulAtB(rope ? rope2d(Wk, rope) : Wk, v); // [d, dv]
+  let Wk = Fk;
+  if (w) {
+    Wk = matrix(N, d);
+    for (let j = 0; j < N; j++) for (let a = 0; a < d; a++) Wk.data[j * d + a] = Fk.data[j * d + a] * w[j];
+  }
+  const table = rope ? ropeTable(N, d, rope) : undefined; // the same angles for keys and queries
+  const kv = matmulAtB(table ? applyRope(Wk, table) : Wk, v); // [d, dv]
   const ksum = new Float64Array(d);
   for (let j = 0; j < N; j++) for (let a = 0; a < d; a++) ksum[a] += Wk.data[j * d + a];
-  const out = matmul(rope ? rope2d(Fq, rope) : Fq, kv); // [N, dv]
+  const out = matmul(table ? applyRope(Fq, table) : Fq, kv); // [N, dv]
   for (let i = 0; i < N; i++) {
     let z = 0;
     for (let a = 0; a < d; a++) z += Fq.data[i * d + a] * ksum[a];
@@ -154,7 +186,7 @@ function kernelized(Fq: Matrix, Fk: Matrix, v: Matrix, w?: Float64Array, rope?: 
 export function linearAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, rope?: Grid): AttentionResult {
   const q = toMatrix(Q, "Q"), k = toMatrix(K, "K"), v = toMatrix(V, "V");
   checkQKV(q, k, v);
-  const { out, kv } = kernelized(mapMatrix(q, phi), mapMatrix(k, phi), v, undefined, rope);
+  const { out, kv } = kernelized(phiOf(q), phiOf(k), v, undefined, rope);
   return { kind: "linear", out, kv };
 }
 
@@ -168,19 +200,35 @@ export function depthwiseConv(V: Matrix, grid: Grid, kernel: Matrix): Matrix {
   if (size * size !== kernel.rows || size % 2 !== 1) throw new UsageError(`attention: LePE kernel has ${kernel.rows} taps; need an odd square such as 25 (5 × 5)`);
   if (kernel.cols !== V.cols) throw new UsageError(`attention: LePE kernel is [${kernel.rows}, ${kernel.cols}] but V has dv = ${V.cols} channels`);
   if (grid.h * grid.w < V.rows) throw new UsageError(`attention: grid ${grid.h} × ${grid.w} holds fewer than N = ${V.rows} tokens`);
-  const N = V.rows, dv = V.cols, r = (size - 1) / 2;
+  const N = V.rows, dv = V.cols, r = (size - 1) / 2, w = grid.w;
   const out = matrix(N, dv);
-  for (let t = 0; t < N; t++) {
-    const y = Math.floor(t / grid.w), x = t % grid.w;
+  const o = out.data, v = V.data, k = kernel.data;
+  // Tap by tap over each grid row: for one row y and tap (ty, tx) the tokens in range form one
+  // contiguous run of the output and one of V, so the inner loop streams both without checks.
+  for (let y = 0; y < grid.h; y++) {
+    const rowStart = y * w, rowEnd = Math.min(N, rowStart + w);
+    if (rowStart >= N) break;
     for (let ty = 0; ty < size; ty++) {
       const yy = y + ty - r;
       if (yy < 0 || yy >= grid.h) continue;
       for (let tx = 0; tx < size; tx++) {
-        const xx = x + tx - r;
-        const src = yy * grid.w + xx;
-        if (xx < 0 || xx >= grid.w || src >= N) continue;
-        const kRow = (ty * size + tx) * dv;
-        for (let c = 0; c < dv; c++) out.data[t * dv + c] += kernel.data[kRow + c] * V.data[src * dv + c];
+        // tokens x of this row whose source (yy, x + tx − r) lies on the grid and below N
+        const shift = tx - r;
+        const x0 = Math.max(0, -shift);
+        const x1 = Math.min(rowEnd - rowStart, w - shift, N - yy * w - shift);
+        if (x1 <= x0) continue;
+        const kr = k.subarray((ty * size + tx) * dv, (ty * size + tx + 1) * dv);
+        let dst = (rowStart + x0) * dv, src = (yy * w + x0 + shift) * dv;
+        for (let x = x0; x < x1; x++, dst += dv, src += dv) {
+          let c = 0;
+          for (; c + 3 < dv; c += 4) { // four channels per trip: ~1.7× the plain loop here
+            o[dst + c] += kr[c] * v[src + c];
+            o[dst + c + 1] += kr[c + 1] * v[src + c + 1];
+            o[dst + c + 2] += kr[c + 2] * v[src + c + 2];
+            o[dst + c + 3] += kr[c + 3] * v[src + c + 3];
+          }
+          for (; c < dv; c++) o[dst + c] += kr[c] * v[src + c];
+        }
       }
     }
   }
@@ -199,7 +247,7 @@ export function ralaAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, O: Ma
   checkQKV(q, k, v);
   if (o.rows !== v.rows || o.cols !== v.cols) throw new UsageError(`attention: gate O is [${o.rows}, ${o.cols}] but V is [${v.rows}, ${v.cols}]; they must match`);
   const N = q.rows, d = q.cols, dv = v.cols;
-  const Fq = mapMatrix(q, phi), Fk = mapMatrix(k, phi);
+  const Fq = phiOf(q), Fk = phiOf(k);
   const qbar = new Float64Array(d);
   for (let i = 0; i < N; i++) for (let a = 0; a < d; a++) qbar[a] += Fq.data[i * d + a] / N;
   const alpha = new Float64Array(N);
