@@ -98,12 +98,11 @@ export function _svdTall(F: Float64Array, m: number, n: number, sides: Sides = "
   const S = new Float64Array(n);
   // The bidiagonal solver returns ascending values; reverse the columns for descending S.
   for (let j = 0; j < n; j++) S[j] = s[n - 1 - j];
+  // The n × n factor's rows, each reversed (native copy and reverse), above zero rows up to `rows`.
   const reversed = (X: Float64Array, rows: number) => {
     const Y = new Float64Array(rows * n);
-    for (let i = 0; i < n; i++) {
-      const row = i * n, last = row + n - 1;
-      for (let j = 0; j < n; j++) Y[row + j] = X[last - j];
-    }
+    Y.set(X.subarray(0, n * n));
+    for (let i = 0; i < n; i++) Y.subarray(i * n, (i + 1) * n).reverse();
     return Y;
   };
   let U: Matrix = none(m), V: Matrix = none(n);
