@@ -37,6 +37,17 @@ export function _gemm(
 const KC = 128; // rows of B per packed panel
 const NC = 1024; // columns of B per packed panel: KC·NC doubles (1 MiB) stay in L2
 
+/** dst[d … d+NR−1] = src[s … s+NR−1]: one row of a packed strip. */
+function copyStrip(dst: Float64Array, d: number, src: Float64Array, s: number): void {
+  if (NR === 8) {
+    // written out: twice as fast as the loop below
+    dst[d] = src[s]; dst[d + 1] = src[s + 1]; dst[d + 2] = src[s + 2]; dst[d + 3] = src[s + 3];
+    dst[d + 4] = src[s + 4]; dst[d + 5] = src[s + 5]; dst[d + 6] = src[s + 6]; dst[d + 7] = src[s + 7];
+  } else {
+    for (let t = 0; t < NR; t++) dst[d + t] = src[s + t];
+  }
+}
+
 /**
  * The WebAssembly path: A (scaled by alpha) and C are copied row by row into the kernels'
  * memory, rows padded with zeros to a multiple of MR and columns of C to a multiple of NR; B is
@@ -76,10 +87,7 @@ function gemmWasm(
       for (let p = 0; p < kc; p++) {
         const src = bOff + (p0 + p) * ldb + j0;
         let dst = offB + p * NR;
-        for (let st = 0; st < full; st++, dst += kc * NR) {
-          const q = src + st * NR;
-          for (let t = 0; t < NR; t++) H[dst + t] = B[q + t];
-        }
+        for (let st = 0; st < full; st++, dst += kc * NR) copyStrip(H, dst, B, src + st * NR);
         for (let st = full; st < ns; st++, dst += kc * NR) {
           for (let t = 0; t < NR; t++) {
             const col = j0 + st * NR + t;
@@ -189,10 +197,7 @@ export function _gemmHeap(K: Kernels, m: number, n: number, k: number, offA: num
         for (let p = 0; p < kc; p++) {
           const src = offB + (p0 + p) * ldb + j0;
           let dst = pack + p * NR;
-          for (let st = 0; st < ns; st++, dst += kc * NR) {
-            const q = src + st * NR;
-            for (let t = 0; t < NR; t++) H[dst + t] = H[q + t];
-          }
+          for (let st = 0; st < ns; st++, dst += kc * NR) copyStrip(H, dst, H, src + st * NR);
         }
         _panel(K, 8 * (offA + p0), 8 * lda, 8 * pack, 8 * (offC + j0), 8 * ldc, mm, ns, kc, 8 * NR, 8 * kc * NR);
       }

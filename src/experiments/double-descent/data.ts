@@ -53,7 +53,7 @@ export function meanImage(): Float64Array {
   if (mean) return mean;
   const { X, count } = loadDigits();
   mean = new Float64Array(pixels);
-  for (let i = 0; i < X.length; i++) mean[i % pixels] += X[i] / count;
+  for (let r = 0; r < count; r++) for (let p = 0; p < pixels; p++) mean[p] += X[r * pixels + p] / count;
   return mean;
 }
 

@@ -14,9 +14,12 @@
  * product is as fast, and the solver then sees features that were never rounded to float32.
  */
 import type { Rng } from "../../compute/rng.js";
-import { _gemm } from "../../linalg/gemm.js";
+import { GEMM_HEAP_SCRATCH, _gemm, _gemmHeap } from "../../linalg/gemm.js";
+import { _heapAlloc, _heapRelease, _heapView, _kernels } from "../../linalg/wasm/kernels.js";
 
 export type FeatureKind = "relu" | "fourier";
+
+const POINTS = 128; // points per product in featureBlock
 
 export interface RandomFeatures {
   kind: FeatureKind;
@@ -24,57 +27,217 @@ export interface RandomFeatures {
   count: number;
   /** Input dimension d. */
   d: number;
-  /** [d, N] pixel-major directions (column j is w_j), pre-divided by σ for Fourier features. */
-  Wt: Float32Array;
+  /**
+   * Feature-major directions, row j − first is w_j (pre-divided by σ for Fourier features): all
+   * N of them, or when streamed the ones drawn last (call `draw` first). Feature-major because
+   * that is the order they are drawn in: the writes stay sequential.
+   */
+  W: Float32Array;
+  /** The feature in row 0 of W. */
+  first: number;
+  /**
+   * Streamed directions only: makes w_j0 … w_{j1−1} rows of W, drawing those not drawn yet and
+   * dropping those before j0 (j0 never decreases from call to call).
+   */
+  draw?(j0: number, j1: number): void;
   /** [N] phases b_j (Fourier only). */
   b: Float64Array;
   /** The output scale s. */
   scale: number;
 }
 
-/** Images centred by x̄ and scaled to unit norm: [count, d] row-major. */
-export function centredPoints(X: Float32Array, d: number, mean: Float64Array): Float64Array {
-  const count = X.length / d;
-  const out = new Float64Array(count * d);
-  for (let i = 0; i < count; i++) {
-    let s = 0;
-    for (let p = 0; p < d; p++) {
-      const v = X[i * d + p] - mean[p];
-      out[i * d + p] = v;
-      s += v * v;
+/**
+ * Points ready for featureBlock: the images from centredPoints, with the pixels that are zero in
+ * every one of them dropped (MNIST's border: 111 of 784 pixels are 0 in all 10,000 digits, so
+ * centred they are exactly 0). A dropped pixel only adds exact zeros x·w = ±0 to each w·x; the
+ * WebAssembly product sums every entry in pixel order one term at a time, and there adding ±0
+ * to a running sum leaves it as it was, so every feature keeps its exact value.
+ */
+export interface FeaturePoints {
+  /** Number of points. */
+  count: number;
+  /** Input dimension d. */
+  d: number;
+  /** [count, d] row-major. */
+  X: Float64Array;
+  /** The pixels nonzero at some point, ascending. */
+  live: Int32Array;
+}
+
+/** Images centred by x̄ and scaled to unit norm: [count, d] row-major, the images of each part in turn. */
+export function centredPoints(parts: Float32Array | Float32Array[], d: number, mean: Float64Array): Float64Array {
+  const all = Array.isArray(parts) ? parts : [parts];
+  const out = new Float64Array(all.reduce((s, X) => s + X.length, 0));
+  let row = 0;
+  for (const X of all) {
+    for (let r = 0; r < X.length / d; r++, row++) {
+      let s = 0;
+      for (let p = 0; p < d; p++) {
+        const v = X[r * d + p] - mean[p];
+        out[row * d + p] = v;
+        s += v * v;
+      }
+      const inv = 1 / Math.sqrt(s);
+      for (let p = 0; p < d; p++) out[row * d + p] *= inv;
     }
-    const inv = 1 / Math.sqrt(s);
-    for (let p = 0; p < d; p++) out[i * d + p] *= inv;
   }
   return out;
 }
 
-/** Draws N directions (and phases): w_j ~ N(0, I_d) from `rng`, feature by feature. */
-export function randomFeatures(kind: FeatureKind, count: number, d: number, bandwidth: number, scale: number, rng: Rng): RandomFeatures {
-  const Wt = new Float32Array(d * count);
-  const spread = kind === "fourier" ? 1 / bandwidth : 1;
-  for (let j = 0; j < count; j++) for (let p = 0; p < d; p++) Wt[p * count + j] = spread * rng.normal();
-  const b = new Float64Array(kind === "fourier" ? count : 0);
-  for (let j = 0; j < b.length; j++) b[j] = 2 * Math.PI * rng.uniform();
-  return { kind, count, d, Wt, b, scale };
+/** The points X ([count, d], from centredPoints) prepared for featureBlock. */
+export function featurePoints(X: Float64Array, d: number): FeaturePoints {
+  const used = new Uint8Array(d);
+  for (let k = 0; k < X.length; k++) if (X[k] !== 0) used[k % d] = 1;
+  const live = Int32Array.from({ length: d }, (_, p) => p).filter((p) => used[p] === 1);
+  return { count: X.length / d, d, X, live };
 }
 
 /**
- * φ_j(x_i) for the points i0 ≤ i < i1 of X ([count, d], from centredPoints) and the features
- * j0 ≤ j < j1, sample-major: out[(i − i0)·(j1 − j0) + (j − j0)].
+ * Draws N directions (and phases): w_j ~ N(0, I_d) from `rng`, feature by feature. With
+ * `streamed` (ReLU features read once, in order of j), each is drawn only when featureBlock first
+ * asks for it and dropped once a later block starts past it: the same numbers, without holding
+ * N·d of them (fresh memory is slow to touch). Fourier phases are drawn after every direction, so
+ * those are never streamed.
  */
-export function featureBlock(f: RandomFeatures, X: Float64Array, j0: number, j1: number, i0 = 0, i1 = X.length / f.d): Float64Array {
-  const { d, count: N, scale } = f;
+export function randomFeatures(kind: FeatureKind, count: number, d: number, bandwidth: number, scale: number, rng: Rng, streamed = false): RandomFeatures {
+  const spread = kind === "fourier" ? 1 / bandwidth : 1;
+  if (streamed && kind === "relu") {
+    const f: RandomFeatures = { kind, count, d, W: new Float32Array(0), first: 0, b: new Float64Array(0), scale };
+    let drawn = 0; // directions drawn so far
+    f.draw = (j0, j1) => {
+      if (j0 < f.first) throw new RangeError(`randomFeatures: streamed directions are read in order (${j0} < ${f.first})`);
+      if (j1 <= drawn) return;
+      const keep = Math.max(0, drawn - j0); // rows j0 … drawn−1, already drawn
+      if (f.W.length < (j1 - j0) * d) {
+        const W = new Float32Array((j1 - j0) * d);
+        W.set(f.W.subarray((drawn - keep - f.first) * d, (drawn - f.first) * d));
+        f.W = W;
+      } else {
+        f.W.copyWithin(0, (drawn - keep - f.first) * d, (drawn - f.first) * d);
+      }
+      f.first = j0;
+      for (; drawn < j0; drawn++) for (let p = 0; p < d; p++) rng.normal(); // (never asked for: skipped past)
+      drawDirections(f.W, (drawn - j0) * d, (j1 - j0) * d, spread, rng);
+      drawn = j1;
+    };
+    return f;
+  }
+  const W = new Float32Array(count * d);
+  drawDirections(W, 0, W.length, spread, rng);
+  const b = new Float64Array(kind === "fourier" ? count : 0);
+  for (let j = 0; j < b.length; j++) b[j] = 2 * Math.PI * rng.uniform();
+  return { kind, count, d, W, first: 0, b, scale };
+}
+
+function drawDirections(W: Float32Array, k0: number, k1: number, spread: number, rng: Rng): void {
+  for (let k = k0; k < k1; k++) W[k] = spread * rng.normal();
+}
+
+/**
+ * φ_j(x_i) for the points i0 ≤ i < i1 of `pts` and the features j0 ≤ j < j1: sample-major,
+ * out[(i − i0)·(j1 − j0) + (j − j0)], or with `featureMajor` out[(j − j0)·(i1 − i0) + (i − i0)].
+ * Either way each w_j·x_i is the same sum, in the same order, so both layouts hold the same values.
+ */
+export function featureBlock(f: RandomFeatures, pts: FeaturePoints, j0: number, j1: number, i0 = 0, i1 = pts.count, featureMajor = false, out: Float64Array = new Float64Array((i1 - i0) * (j1 - j0))): Float64Array {
+  const w = j1 - j0, rows = i1 - i0;
+  if (w === 0 || rows === 0) return out;
+  f.draw?.(j0, j1);
+  const K = _kernels();
+  if (K === null) {
+    productJs(f, pts, j0, j1, i0, i1, featureMajor, out);
+    if (featureMajor) activate(f, out, 0, w, rows, out, 0, rows, j0, true);
+    else activate(f, out, 0, rows, w, out, 0, w, j0, false);
+    return out;
+  }
+  // In WebAssembly memory: the directions on the live pixels, copied once, and the points, POINTS
+  // at a time (a small heap: fresh memory is slow to touch), each block's product summed into
+  // zeros, then activated on its way out. Featurewise: C = directions · pointsᵀ, [w, s];
+  // samplewise: C = points · directionsᵀ, [s, w].
+  const L = pts.live.length, P = Math.min(POINTS, rows);
+  const base = _heapAlloc(w * L + L * P + w * P);
+  _heapRelease(_heapAlloc(GEMM_HEAP_SCRATCH)); // reserve _gemmHeap's scratch: the views below stay attached
+  const offD = base, offX = offD + w * L, offC = offX + L * P;
+  let H = _heapView();
+  if (featureMajor) gatherRows(H, offD, f.W, j0 - f.first, w, f.d, pts.live);
+  else gatherColumns(H, offD, w, f.W, j0 - f.first, w, f.d, pts.live);
+  for (let s0 = 0; s0 < rows; s0 += P) {
+    const s = Math.min(P, rows - s0);
+    H = _heapView();
+    if (featureMajor) gatherColumns(H, offX, s, pts.X, i0 + s0, s, f.d, pts.live);
+    else gatherRows(H, offX, pts.X, i0 + s0, s, f.d, pts.live);
+    H.fill(0, offC, offC + w * s);
+    if (featureMajor) {
+      _gemmHeap(K, w, s, L, offD, L, offX, s, offC, s);
+      activate(f, _heapView(), offC, w, s, out, s0, rows, j0, true);
+    } else {
+      _gemmHeap(K, s, w, L, offX, L, offD, w, offC, w);
+      activate(f, _heapView(), offC, s, w, out, s0 * w, w, j0, false);
+    }
+  }
+  _heapRelease(base);
+  return out;
+}
+
+/** H[dst + r·L + l] = S[(r0 + r)·d + live[l]]: rows r0 … r0+rows−1 of S on the live pixels. */
+function gatherRows(H: Float64Array, dst: number, S: Float32Array | Float64Array, r0: number, rows: number, d: number, live: Int32Array): void {
+  const L = live.length;
+  for (let r = 0; r < rows; r++) {
+    const src = (r0 + r) * d, o = dst + r * L;
+    for (let l = 0; l < L; l++) H[o + l] = S[src + live[l]];
+  }
+}
+
+/**
+ * H[dst + l·ld + r] = S[(r0 + r)·d + live[l]]: the same, transposed. Eight rows of S at a time,
+ * so that each write fills a cache line rather than touching one line (and page) per pixel.
+ */
+function gatherColumns(H: Float64Array, dst: number, ld: number, S: Float32Array | Float64Array, r0: number, rows: number, d: number, live: Int32Array): void {
+  const L = live.length;
+  let r = 0;
+  for (; r + 7 < rows; r += 8) {
+    const s = (r0 + r) * d;
+    for (let l = 0; l < L; l++) {
+      const q = s + live[l], o = dst + l * ld + r;
+      H[o] = S[q]; H[o + 1] = S[q + d]; H[o + 2] = S[q + 2 * d]; H[o + 3] = S[q + 3 * d];
+      H[o + 4] = S[q + 4 * d]; H[o + 5] = S[q + 5 * d]; H[o + 6] = S[q + 6 * d]; H[o + 7] = S[q + 7 * d];
+    }
+  }
+  for (; r < rows; r++) {
+    const s = (r0 + r) * d;
+    for (let l = 0; l < L; l++) H[dst + l * ld + r] = S[s + live[l]];
+  }
+}
+
+/** Without WebAssembly: the product over all d pixels, exactly as _gemm's JavaScript path summed it before. */
+function productJs(f: RandomFeatures, pts: FeaturePoints, j0: number, j1: number, i0: number, i1: number, featureMajor: boolean, out: Float64Array): void {
+  const { d, W } = f;
   const w = j1 - j0, rows = i1 - i0;
   const Wc = new Float64Array(d * w); // [d, w]
-  for (let p = 0; p < d; p++) for (let j = 0; j < w; j++) Wc[p * w + j] = f.Wt[p * N + j0 + j];
-  const out = new Float64Array(rows * w);
-  _gemm(rows, w, d, 1, X, i0 * d, d, 1, Wc, 0, w, out, 0, w);
+  for (let j = 0; j < w; j++) for (let p = 0; p < d; p++) Wc[p * w + j] = W[(j0 - f.first + j) * d + p];
+  const C = featureMajor ? new Float64Array(rows * w) : out;
+  _gemm(rows, w, d, 1, pts.X, i0 * d, d, 1, Wc, 0, w, C, 0, w);
+  if (featureMajor) for (let i = 0; i < rows; i++) for (let j = 0; j < w; j++) out[j * rows + i] = C[i * w + j];
+}
+
+/**
+ * out[o + r·ldo + c] = φ(u[off + r·C + c]) for r < R, c < C: s·max(0, u) or s·√2·cos(u + b_j), u =
+ * w_j·x_i a block of rows of features (byFeature, j = j0 + r) or of points (j = j0 + c), activated
+ * in the same pass that copies it out of WebAssembly memory.
+ */
+function activate(f: RandomFeatures, u: Float64Array, off: number, R: number, C: number, out: Float64Array, o: number, ldo: number, j0: number, byFeature: boolean): void {
+  const { scale } = f;
   if (f.kind === "relu") {
-    for (let k = 0; k < out.length; k++) out[k] = out[k] > 0 ? scale * out[k] : 0;
-  } else {
-    const amp = Math.SQRT2 * scale;
-    for (let i = 0; i < rows; i++) for (let j = 0; j < w; j++) out[i * w + j] = amp * Math.cos(out[i * w + j] + f.b[j0 + j]);
+    for (let r = 0; r < R; r++) {
+      const src = off + r * C, dst = o + r * ldo;
+      for (let c = 0; c < C; c++) {
+        const v = u[src + c];
+        out[dst + c] = v > 0 ? scale * v : 0;
+      }
+    }
+    return;
   }
-  return out;
+  const amp = Math.SQRT2 * scale;
+  for (let r = 0; r < R; r++) {
+    for (let c = 0; c < C; c++) out[o + r * ldo + c] = amp * Math.cos(u[off + r * C + c] + f.b[j0 + (byFeature ? r : c)]);
+  }
 }

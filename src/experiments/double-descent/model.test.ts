@@ -34,9 +34,8 @@ describe("modelWisePath", () => {
   const n = 40, m = 15, q = 3, Nmax = 100;
   const F = rng(1).normals((n + m) * Nmax); // [n + m, Nmax]: training points, then test points
   const Y = rng(2).normals(n * q);
-  const features = (j0: number, j1: number) => {
-    const out = new Float64Array((n + m) * (j1 - j0));
-    for (let i = 0; i < n + m; i++) for (let j = j0; j < j1; j++) out[i * (j1 - j0) + j - j0] = F[i * Nmax + j];
+  const features = (j0: number, j1: number, out: Float64Array) => { // feature-major [j1 − j0, n + m]
+    for (let i = 0; i < n + m; i++) for (let j = j0; j < j1; j++) out[(j - j0) * (n + m) + i] = F[i * Nmax + j];
     return out;
   };
   const train = Array.from({ length: n }, (_, i) => i), test = Array.from({ length: m }, (_, t) => n + t);

@@ -25,7 +25,8 @@
  *   ridge (λ > 0): the rows √λ·I come first, so RᵀR = ΦΦᵀ + λI and the same read-out gives the
  *     dual ridge solution β = Φᵀ(ΦΦᵀ + λI)⁻¹y at every N.
  */
-import { _gemm } from "../../linalg/gemm.js";
+import { GEMM_HEAP_SCRATCH, _gemm, _gemmHeap } from "../../linalg/gemm.js";
+import { NR, _heapAlloc, _heapRelease, _heapView, _kernels } from "../../linalg/wasm/kernels.js";
 import { appendRows, carried, conditionEstimate, sequentialQR, solveR, solveRt, type SequentialQR } from "./sequentialQR.js";
 
 /** One grid point of a sweep. */
@@ -52,7 +53,7 @@ const critical = (ratio: number) => ratio >= 0.5 && ratio <= 2;
 export type Work = (flops: number) => Promise<void>;
 
 const BLOCK = 256; // rows per append: enough for the panel products to run at matrix-product speed
-const CHUNK = 512; // features (or samples) generated at a time
+const CHUNK = 512; // features (or samples) appended at a time
 
 /** Flops of appending `rows` rows to a factorisation with k factored and `extra` carried columns. */
 export function appendCost(rows: number, k: number, extra: number): number {
@@ -64,9 +65,8 @@ export function dualPassCost(rows: number, n: number, m: number): number {
   return appendCost(rows, n, 0) + 2 * rows * n * m;
 }
 
-async function appendAll(qr: SequentialQR, rows: number, fill: (i0: number, i1: number, B: Float64Array) => void, work: Work): Promise<void> {
-  const cols = qr.k + qr.extra;
-  const B = new Float64Array(BLOCK * cols);
+/** Appends `rows` rows, BLOCK at a time, each block written by `fill` into B (scratch, reused: fresh memory is slow to touch). */
+async function appendAll(qr: SequentialQR, rows: number, fill: (i0: number, i1: number, B: Float64Array) => void, work: Work, B = new Float64Array(BLOCK * (qr.k + qr.extra))): Promise<void> {
   for (let i0 = 0; i0 < rows; i0 += BLOCK) {
     const i1 = Math.min(rows, i0 + BLOCK);
     B.fill(0);
@@ -83,6 +83,45 @@ function columnNorms2(X: Float64Array, rows: number, q: number): Float64Array {
 }
 
 /**
+ * out[t, r] = Σ_{i<p} A(t, i) X[i, r] for t < m, r < q, with A(t, i) = A[aOff + t·ais + i·aps] and
+ * X row-major [p, q]: test predictions from the coefficients X. Each entry is summed over i in
+ * order, one product added at a time, skipping zero A(t, i). The WebAssembly product (_gemmHeap:
+ * its kernel and its JavaScript fringe alike) sums every entry the same way, from +0, so it gives
+ * these same values bit for bit: adding the skipped ±0 terms changes no sum.
+ */
+function predict(m: number, q: number, p: number, A: Float64Array, aOff: number, ais: number, aps: number, X: Float64Array): Float64Array {
+  const out = new Float64Array(m * q);
+  const K = p > 0 ? _kernels() : null;
+  if (K === null) {
+    for (let t = 0; t < m; t++) {
+      for (let i = 0; i < p; i++) {
+        const c = A[aOff + t * ais + i * aps];
+        if (c === 0) continue;
+        for (let r = 0; r < q; r++) out[t * q + r] += c * X[i * q + r];
+      }
+    }
+    return out;
+  }
+  const qp = Math.ceil(q / NR) * NR; // X's columns padded with zeros to whole strips of the kernel
+  const base = _heapAlloc(m * p + p * qp + m * qp);
+  _heapRelease(_heapAlloc(GEMM_HEAP_SCRATCH)); // reserve _gemmHeap's scratch: the view below stays attached
+  const offA = base, offX = offA + m * p, offC = offX + p * qp;
+  const H = _heapView();
+  if (aps === 1) {
+    for (let t = 0; t < m; t++) H.set(A.subarray(aOff + t * ais, aOff + t * ais + p), offA + t * p);
+  } else {
+    for (let t = 0; t < m; t++) for (let i = 0; i < p; i++) H[offA + t * p + i] = A[aOff + t * ais + i * aps];
+  }
+  H.fill(0, offX, offC + m * qp);
+  for (let i = 0; i < p; i++) H.set(X.subarray(i * q, (i + 1) * q), offX + i * qp);
+  _gemmHeap(K, m, qp, p, offA, p, offX, qp, offC, qp);
+  const V = _heapView();
+  for (let t = 0; t < m; t++) out.set(V.subarray(offC + t * qp, offC + t * qp + q), t * q);
+  _heapRelease(base);
+  return out;
+}
+
+/**
  * Minimum-norm (or ridge) read-out from the under-determined state on its first p columns:
  * z = R⁻ᵀY, α = R⁻¹z, pred[t] = Σ_i K(t, i) α[i] with K(t, i) = cross[t·ts + i·is] = ψ_t·φ_i.
  */
@@ -90,14 +129,7 @@ function dualPoint(qr: SequentialQR, size: number, p: number, Y: Float64Array, q
   const z = solveRt(qr, p, Y.slice(0, p * q), q); // [p, q]
   const norm2 = columnNorms2(z, p, q);
   const alpha = solveR(qr, p, z.slice(), q); // [p, q]
-  const pred = new Float64Array(m * q);
-  for (let t = 0; t < m; t++) {
-    for (let i = 0; i < p; i++) {
-      const c = cross[t * ts + i * is];
-      if (c === 0) continue;
-      for (let r = 0; r < q; r++) pred[t * q + r] += c * alpha[i * q + r];
-    }
-  }
+  const pred = predict(m, q, p, cross, 0, ts, is, alpha);
   const train2 = new Float64Array(q);
   if (ridge > 0) {
     // ‖z‖² = ‖β‖² + λ‖α‖²; the training residual is y − Φβ = λα.
@@ -111,17 +143,13 @@ function dualPoint(qr: SequentialQR, size: number, p: number, Y: Float64Array, q
   return { size, pred, norm2, train2, kappa: ridge > 0 || !critical(ratio) ? NaN : conditionEstimate(qr, p) };
 }
 
-/** Least-squares read-out from the over-determined state on its first p columns. */
-function primalPoint(qr: SequentialQR, size: number, p: number, q: number, Psi: (t: number, j: number) => number, m: number, ratio: number): PathPoint {
+/**
+ * Least-squares read-out from the over-determined state on its first p columns; the test
+ * features are Ψ(t, j) = Psi[pOff + t·ts + j·js].
+ */
+function primalPoint(qr: SequentialQR, size: number, p: number, q: number, Psi: Float64Array, pOff: number, ts: number, js: number, m: number, ratio: number): PathPoint {
   const beta = solveR(qr, p, carried(qr, p), q); // [p, q]
-  const pred = new Float64Array(m * q);
-  for (let t = 0; t < m; t++) {
-    for (let j = 0; j < p; j++) {
-      const v = Psi(t, j);
-      if (v === 0) continue;
-      for (let r = 0; r < q; r++) pred[t * q + r] += v * beta[j * q + r];
-    }
-  }
+  const pred = predict(m, q, p, Psi, pOff, ts, js, beta);
   const train2 = qr.residual2.slice();
   const cols = qr.k + qr.extra;
   for (let i = p; i < qr.k; i++) for (let r = 0; r < q; r++) train2[r] += qr.W[i * cols + qr.k + r] ** 2;
@@ -135,8 +163,11 @@ export interface ModelWiseInput {
   /** [n, q] training targets (several target sets side by side, e.g. label-noise levels). */
   Y: Float64Array;
   q: number;
-  /** Features j0 ≤ j < j1 on the n training then the m test points, sample-major [n + m, j1 − j0]. */
-  features(j0: number, j1: number): Float64Array;
+  /**
+   * Features j0 ≤ j < j1 on the n training then the m test points, feature-major [j1 − j0, n + m],
+   * written into `out` (of that length) and returned.
+   */
+  features(j0: number, j1: number, out: Float64Array): Float64Array;
   /** Sorted feature counts N to read off. */
   grid: number[];
   /** λ ≥ 0; 0 gives least squares below n and the minimum-norm interpolant from n on. */
@@ -148,36 +179,48 @@ export interface ModelWiseInput {
 export async function modelWisePath(inp: ModelWiseInput): Promise<PathPoint[]> {
   const { n, m, Y, q, grid, ridge, work } = inp;
   const points: PathPoint[] = [];
+  const cols = n + m, Nmax = grid[grid.length - 1];
+  // Features are made CHUNK at a time, whatever the grid, into one buffer, and handed out as views
+  // of it: the features below n are made once for both passes, a grid point's few extra features
+  // do not cost a product of their own, and no fresh memory is touched per block.
+  let made = { j0: 0, j1: 0 }, buf = new Float64Array(0);
+  const features = (j0: number, j1: number): Float64Array => { // [j1 − j0, n + m]
+    if (j0 < made.j0 || j1 > made.j1) {
+      made = { j0, j1: Math.min(Nmax, Math.max(j1, j0 + CHUNK)) };
+      const len = (made.j1 - j0) * cols;
+      if (buf.length < len) buf = new Float64Array(len);
+      inp.features(j0, made.j1, buf.subarray(0, len));
+    }
+    return buf.subarray((j0 - made.j0) * cols, (j1 - made.j0) * cols);
+  };
   const below = ridge > 0 ? [] : grid.filter((N) => N < n);
   if (below.length > 0) {
     // Rows are the n samples; the columns, features 0 … k−1, are factored once for every N ≤ k.
     const k = below[below.length - 1];
-    const F0 = inp.features(0, k); // [n + m, k]
+    const F0 = features(0, k); // [k, n + m]
     const qr = sequentialQR(k, q);
     await appendAll(qr, n, (i0, i1, B) => {
-      for (let i = i0; i < i1; i++) {
-        const o = (i - i0) * (k + q);
-        B.set(F0.subarray(i * k, (i + 1) * k), o);
-        for (let r = 0; r < q; r++) B[o + k + r] = Y[i * q + r];
-      }
+      for (let j = 0; j < k; j++) for (let i = i0; i < i1; i++) B[(i - i0) * (k + q) + j] = F0[j * cols + i];
+      for (let i = i0; i < i1; i++) for (let r = 0; r < q; r++) B[(i - i0) * (k + q) + k + r] = Y[i * q + r];
     }, work);
-    for (const N of below) points.push(primalPoint(qr, N, N, q, (t, j) => F0[(n + t) * k + j], m, N / n));
+    for (const N of below) points.push(primalPoint(qr, N, N, q, F0, n, 1, cols, m, N / n));
   }
   const above = ridge > 0 ? grid : grid.filter((N) => N >= n);
   if (above.length === 0) return points;
   // Rows are features φ_j on the training points; K = ΨΦᵀ [m, n] grows with them.
   const qr = sequentialQR(n, 0, ridge);
   const K = new Float64Array(m * n);
+  const scratch = new Float64Array(BLOCK * n);
   let done = 0;
   for (const N of above) {
     while (done < N) {
       const j0 = done, j1 = Math.min(N, done + CHUNK), w = j1 - j0;
-      const F = inp.features(j0, j1); // [n + m, w]
-      _gemm(m, n, w, 1, F, n * w, w, 1, transpose(F, n, w), 0, n, K, 0, n); // K += Ψ_blk Φ_blkᵀ
+      const F = features(j0, j1); // [w, n + m]
+      _gemm(m, n, w, 1, F, n, 1, cols, F, 0, cols, K, 0, n); // K += Ψ_blk Φ_blkᵀ
       await work(2 * w * n * m);
       await appendAll(qr, w, (a0, a1, B) => {
-        for (let a = a0; a < a1; a++) for (let i = 0; i < n; i++) B[(a - a0) * n + i] = F[i * w + a];
-      }, work);
+        for (let a = a0; a < a1; a++) B.set(F.subarray(a * cols, a * cols + n), (a - a0) * n);
+      }, work, scratch);
       done = j1;
     }
     points.push(dualPoint(qr, N, n, Y, q, m, ridge, K, n, 1, N / n));
@@ -242,7 +285,7 @@ export async function sampleWisePath(inp: SampleWiseInput): Promise<PathPoint[]>
       }, work);
       done = i1;
     }
-    points.push(primalPoint(qr, n, N, q, (t, j) => Psi[t * N + j], m, N / n));
+    points.push(primalPoint(qr, n, N, q, Psi, 0, N, 1, m, N / n));
   }
   return points;
 }

@@ -7,7 +7,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { Result, RunContext } from "../types.js";
 import { classes, loadDigits, meanImage, oneHot, pixels, split, type Digits } from "./data.js";
-import { centredPoints, featureBlock, randomFeatures } from "./features.js";
+import { centredPoints, featureBlock, featurePoints, randomFeatures } from "./features.js";
 import { loraCost, loraRankProbe, type LoraRow } from "./lora.js";
 import { appendCost, dualPassCost, modelWisePath, sampleWisePath, type PathPoint, type Work } from "./model.js";
 import { featureKinds, mainFeatures, probesOf, type DoubleDescentParams, type Probe } from "./params.js";
@@ -106,12 +106,14 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
     const Yte = oneHot(test.labels, 0, ctx.rng.fork("test labels"));
     const xbar = meanImage();
     // Training points first, then test points: the column order every feature row uses.
-    const points = minNormKinds.length > 0 ? centredPoints(concat(train.X.subarray(0, p.n * pixels), test.X), pixels, xbar) : new Float64Array(0);
+    const points = featurePoints(minNormKinds.length > 0 ? centredPoints([train.X.subarray(0, p.n * pixels), test.X], pixels, xbar) : new Float64Array(0), pixels);
 
     for (const kind of minNormKinds) {
       // Fixed output scale 1/√n, so a ridge λ means the same at every N (see README).
-      const f = randomFeatures(kind, Nmax, pixels, p.bandwidth, 1 / Math.sqrt(p.n), ctx.rng.fork(`features ${kind}`));
-      const features = (j0: number, j1: number) => featureBlock(f, points, j0, j1);
+      // Streamed unless the ridge sweep reads these features again after the min-norm one.
+      const once = !(kind === main && runs("ridge"));
+      const f = randomFeatures(kind, Nmax, pixels, p.bandwidth, 1 / Math.sqrt(p.n), ctx.rng.fork(`features ${kind}`), once);
+      const features = (j0: number, j1: number, out: Float64Array) => featureBlock(f, points, j0, j1, 0, points.count, true, out); // feature-major
       const lv = kind === main ? levels : [0];
       const Y = new Float64Array(p.n * classes * lv.length);
       lv.forEach((noise, g) => {
@@ -148,8 +150,8 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
       const N = p.sampleN;
       const nMax = gridSample[gridSample.length - 1];
       const f = randomFeatures(main, N, pixels, p.bandwidth, 1 / Math.sqrt(N), ctx.rng.fork(`sample-wise features ${main}`));
-      const trainPts = centredPoints(train.X.subarray(0, nMax * pixels), pixels, xbar);
-      const Psi = featureBlock(f, centredPoints(test.X, pixels, xbar), 0, N);
+      const trainPts = featurePoints(centredPoints(train.X.subarray(0, nMax * pixels), pixels, xbar), pixels);
+      const Psi = featureBlock(f, featurePoints(centredPoints(test.X, pixels, xbar), pixels), 0, N);
       const Y = oneHot(train.labels.subarray(0, nMax), 0, ctx.rng.fork("label noise 0"));
       const path = await sampleWisePath({ N, m: p.m, Y, q: classes, rows: (i0, i1) => featureBlock(f, trainPts, 0, N, i0, i1), Psi, grid: gridSample, work });
       for (const pt of path) {
@@ -190,11 +192,4 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
 
   await ctx.checkpoint(total, total, "double-descent");
   return { tables, metrics: metricsOf(tables, main) };
-}
-
-function concat(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
