@@ -1,13 +1,14 @@
 import { GEMM_HEAP_SCRATCH } from "./gemm.js";
-import { _atv, _av } from "./wasm/pool.js";
 import { _heapAlloc, _heapRelease, _heapView, _kernels, type Kernels } from "./wasm/kernels.js";
 
 /**
  * The two matrix-vector products per step of the bidiagonalisation, Aᵀv and Au with the stale
  * trailing matrix, which take most of its time: in JavaScript four rows per pass (each entry of
  * the result loaded a quarter as often, four independent sums), or on a copy of the matrix in
- * WebAssembly memory with the SIMD kernels (~5 G entries/s against ~1.2), split over linalg's
- * threads when large (wasm/pool.ts).
+ * WebAssembly memory with the SIMD kernels (~5 G entries/s against ~1.2). They stay on one thread:
+ * split over two (by result columns or rows, bit-identical) they were no faster here, as each
+ * pass streams the matrix once from memory (svd 1024², medians of 5 in alternating processes:
+ * 604–618 ms unsplit, 625–642 split).
  */
 
 /** A copy of F in WebAssembly memory, where the matrix-vector kernels can read it, plus scratch vectors. */
@@ -89,7 +90,7 @@ export function _wasmAtv(w: Resident, n: number, r0: number, r1: number, vc: num
   const rows4 = rows & ~3, len2 = len & ~1;
   for (let t = 0; t < rows; t++) H[w.v + t] = F[(r0 + t) * n + vc];
   H.fill(0, w.y, w.y + len);
-  _atv(K, 8 * (base + r0 * n + c0), 8 * n, rows4, 8 * w.v, 8 * w.y, len2);
+  K.atv(8 * (base + r0 * n + c0), 8 * n, rows4, 8 * w.v, 8 * w.y, len2);
   if (len2 < len) {
     let a = 0;
     for (let t = 0; t < rows4; t++) a += H[w.v + t] * F[(r0 + t) * n + n - 1];
@@ -104,7 +105,7 @@ export function _wasmAu(w: Resident, n: number, r0: number, r1: number, c0: numb
   const { K, H, F, base } = w;
   const rows = r1 - r0, len = n - c0;
   const rows4 = rows & ~3, len2 = len & ~1;
-  _av(K, 8 * (base + r0 * n + c0), 8 * n, rows4, 8 * (base + ur + c0), 8 * w.v, len2);
+  K.av(8 * (base + r0 * n + c0), 8 * n, rows4, 8 * (base + ur + c0), 8 * w.v, len2);
   const last = len2 < len ? F[ur + n - 1] : 0;
   for (let t = 0; t < rows4; t++) X[(r0 + t) * ldx + col] = H[w.v + t] + last * F[(r0 + t) * n + n - 1];
   _setAu(F, n, r0 + rows4, r1, c0, ur, X, ldx, col);

@@ -2,12 +2,10 @@ import { MR, NR, _onSharedMemory, _sharedKernels, _threads, type Kernels } from 
 import { Team, shares, type Job } from "./team.js";
 
 /**
- * linalg's kernels on several threads: a team (team.ts) of workers on the kernels' shared
- * memory, started on the first call large enough to split. Each kernel is split so that every
- * output entry is computed by the same instructions in the same order whichever thread computes
- * it, so results are bit-identical for any thread count:
- * - the product panel by whole MR-row blocks or whole NR-column strips of C;
- * - Aᵀv by columns of the result, Au by rows (blocks of 4, the kernels' row group).
+ * linalg's product kernel on several threads: a team (team.ts) of workers on the kernels' shared
+ * memory, started on the first panel large enough to split. A panel is split by whole MR-row
+ * blocks or whole NR-column strips of C, so every entry of C is computed by the same instructions
+ * in the same order whichever thread computes it: results are bit-identical for any thread count.
  */
 
 /**
@@ -17,14 +15,8 @@ import { Team, shares, type Job } from "./team.js";
  */
 const MIN_SPLIT = 1 << 20;
 
-/**
- * The same for the matrix-vector kernels, which stream the matrix once at ~5 G entries/s: a 2^17
- * entry pass takes ~26 µs alone, about one round trip, so smaller ones stay on the caller.
- */
-const MIN_SPLIT_MATVEC = 1 << 17;
-
-const FUNCTIONS = ["panel", "atv", "av"] as const;
-const [PANEL, ATV, AV] = [0, 1, 2];
+const FUNCTIONS = ["panel"] as const;
+const PANEL = 0;
 
 let team: Team | undefined;
 
@@ -70,26 +62,6 @@ export function _panel(K: Kernels, pA: number, lda: number, pB: number, pC: numb
       ? [pA + u0 * MR * lda, lda, pB, pC + u0 * MR * ldc, ldc, (u1 - u0) * MR, ns, kc, bRow, bStrip]
       : [pA, lda, pB + u0 * bStrip, pC + u0 * 8 * NR, ldc, mp, u1 - u0, kc, bRow, bStrip];
   }, (a) => K.panel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]));
-}
-
-/** K.atv(pF, ldf, rows, pv, pout, len), split by pairs of result columns. */
-export function _atv(K: Kernels, pF: number, ldf: number, rows: number, pv: number, pout: number, len: number): void {
-  const h = helpers(rows * len, MIN_SPLIT_MATVEC);
-  if (h === null) return K.atv(pF, ldf, rows, pv, pout, len);
-  split(h, ATV, (t, parts) => {
-    const [u0, u1] = shares(len / 2, parts)[t];
-    return [pF + 16 * u0, ldf, rows, pv, pout + 16 * u0, 2 * (u1 - u0)];
-  }, (a) => K.atv(a[0], a[1], a[2], a[3], a[4], a[5]));
-}
-
-/** K.av(pF, ldf, rows, pu, px, len), split by groups of 4 result rows. */
-export function _av(K: Kernels, pF: number, ldf: number, rows: number, pu: number, px: number, len: number): void {
-  const h = helpers(rows * len, MIN_SPLIT_MATVEC);
-  if (h === null) return K.av(pF, ldf, rows, pu, px, len);
-  split(h, AV, (t, parts) => {
-    const [u0, u1] = shares(rows / 4, parts)[t];
-    return [pF + 4 * u0 * ldf, ldf, 4 * (u1 - u0), pu, px + 32 * u0, len];
-  }, (a) => K.av(a[0], a[1], a[2], a[3], a[4], a[5]));
 }
 
 /** Workers started and ready, and calls shared with them so far (for tests). */

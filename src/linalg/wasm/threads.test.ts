@@ -61,7 +61,6 @@ describe("the product kernel on worker threads", () => {
     for (let i = 0; i < shapes.length; i++) expect(sameBits(one[i], two[i]), `shape ${shapes[i].join("×")}`).toBe(true);
   });
 
-  // 700×600 is large enough that the bidiagonalisation's matrix-vector passes are split too.
   it("gives a bit-identical svd of a 700×600 matrix with 1 and 2 threads", async () => {
     const A = randomMatrix(700, 600, rng(7));
     const one = await withThreads(1, () => svd(A));
