@@ -16,7 +16,7 @@
  */
 import { I32, V128, op, wasmModule, type Bytes } from "../../linalg/wasm/assemble.js";
 import { _threads } from "../../linalg/wasm/kernels.js";
-import { Team, shares, type Job } from "../../linalg/wasm/team.js";
+import { Team } from "../../linalg/wasm/team.js";
 import { applyA, applyAt } from "./model.js";
 
 const B = 3; // register block: rows of A × variants
@@ -83,25 +83,21 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
   const [Ares, X, R, S] = [view(offA, sizes[0]), view(offX, sizes[1]), view(offR, sizes[2]), view(offS, sizes[3])];
   if (K) {
     const [pA, pX, pR, pS] = [offA, offX, offR, offS].map((o) => 8 * o);
-    // Share t of `parts`: rows of A in blocks of B for the forward pass, columns in groups of
-    // 2·UNROLL for the adjoint.
+    // A share [u0, u1): rows of A in blocks of B for the forward pass, columns in groups of
+    // 2·UNROLL for the adjoint. On its own a thread takes the adjoint's rows whole; sharing, in
+    // chunks (see CHUNK).
     const forwardShare = (u0: number, u1: number) => [pA + 8 * u0 * B * ld, pX, pR + 8 * u0 * B, (u1 - u0) * B, Vp, ld, ld, mp];
     const adjointShare = (u0: number, u1: number) => [pA + 8 * u0 * 2 * UNROLL, pS + 8 * u0 * 2 * UNROLL, pR, mp, Vp, (u1 - u0) * 2 * UNROLL, ld, mp];
-    const pass = (fn: 0 | 1, units: number, share: (u0: number, u1: number) => number[]) => {
-      const idle = team?.idle() ?? [];
-      const run = fn === 0 ? K.forward : K.adjointChunked;
-      if (idle.length === 0) return (fn === 0 ? K.forward : K.adjoint)(...(share(0, units) as KernelArgs));
-      const parts = shares(units, 1 + idle.length);
-      const jobs: (Job | null)[] = [];
-      idle.forEach((w, t) => (jobs[w] = [fn, share(...parts[t + 1])]));
-      team!.run(jobs, () => run(...(share(...parts[0]) as KernelArgs)));
-    };
+    const forward = (a: number[]) => K.forward(...(a as KernelArgs));
+    const adjoint = (a: number[], parts: number) => (parts > 1 ? K.adjointChunked : K.adjoint)(...(a as KernelArgs));
+    const pass = (fn: 0 | 1, units: number, share: (u0: number, u1: number) => number[], own: (a: number[], parts: number) => void) =>
+      team ? team.split(fn, units, share, own) : own(share(0, units), 1);
     return {
       kind: "wasm-simd", threads, ld, mp, Vp, X, R, S,
-      forward: () => pass(0, mp / B, forwardShare),
+      forward: () => pass(0, mp / B, forwardShare, forward),
       adjoint: () => {
         S.fill(0);
-        pass(1, ld / (2 * UNROLL), adjointShare);
+        pass(1, ld / (2 * UNROLL), adjointShare, adjoint);
       },
       dispose: () => team?.terminate(),
       workersReady: () => team?.idle().length ?? 0,

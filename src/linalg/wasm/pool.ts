@@ -1,5 +1,5 @@
 import { MR, NR, _onSharedMemory, _sharedKernels, _threads, type Kernels } from "./kernels.js";
-import { Team, shares, type Job } from "./team.js";
+import { Team } from "./team.js";
 
 /**
  * linalg's product kernel on several threads: a team (team.ts) of workers on the kernels' shared
@@ -28,40 +28,20 @@ _onSharedMemory(() => {
   team = undefined;
 });
 
-/** The ready workers, when the kernels run on a shared memory with more than one thread; else null. */
-function helpers(work: number, min: number): { t: Team; idle: number[] } | null {
-  const T = _threads();
-  if (T < 2 || work < min) return null;
-  const sk = _sharedKernels();
-  if (sk === null) return null;
-  team ??= new Team(sk.module, sk.memory, FUNCTIONS, T - 1);
-  const idle = team.idle();
-  return idle.length === 0 ? null : { t: team, idle }; // none has booted yet: the caller does it all
-}
-
-/** Runs share 0 on this thread and share t + 1 on worker idle[t]. */
-function split(h: { t: Team; idle: number[] }, fn: number, args: (t: number, parts: number) => number[], own: (a: number[]) => void): void {
-  const parts = 1 + h.idle.length;
-  const jobs: (Job | null)[] = [];
-  h.idle.forEach((w, t) => (jobs[w] = [fn, args(t + 1, parts)]));
-  h.t.run(jobs, () => own(args(0, parts)));
-}
-
 /**
  * K.panel(pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip) (see Kernels), split across the
  * threads when it is large enough: by row blocks when C has at least as many rows as columns
  * (each thread then reads its own rows of A and all of B), else by column strips.
  */
 export function _panel(K: Kernels, pA: number, lda: number, pB: number, pC: number, ldc: number, mp: number, ns: number, kc: number, bRow: number, bStrip: number): void {
-  const h = helpers(mp * ns * NR * kc, MIN_SPLIT);
-  if (h === null) return K.panel(pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip);
+  const T = _threads(), sk = T > 1 && mp * ns * NR * kc >= MIN_SPLIT ? _sharedKernels() : null;
+  if (sk === null) return K.panel(pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip);
+  team ??= new Team(sk.module, sk.memory, FUNCTIONS, T - 1);
   const byRows = mp >= ns * NR;
-  split(h, PANEL, (t, parts) => {
-    const [u0, u1] = shares(byRows ? mp / MR : ns, parts)[t];
-    return byRows
-      ? [pA + u0 * MR * lda, lda, pB, pC + u0 * MR * ldc, ldc, (u1 - u0) * MR, ns, kc, bRow, bStrip]
-      : [pA, lda, pB + u0 * bStrip, pC + u0 * 8 * NR, ldc, mp, u1 - u0, kc, bRow, bStrip];
-  }, (a) => K.panel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]));
+  team.split(PANEL, byRows ? mp / MR : ns, (u0, u1) => byRows
+    ? [pA + u0 * MR * lda, lda, pB, pC + u0 * MR * ldc, ldc, (u1 - u0) * MR, ns, kc, bRow, bStrip]
+    : [pA, lda, pB + u0 * bStrip, pC + u0 * 8 * NR, ldc, mp, u1 - u0, kc, bRow, bStrip],
+  (a) => K.panel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]));
 }
 
 /** Workers started and ready, and calls shared with them so far (for tests). */

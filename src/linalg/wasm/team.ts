@@ -78,6 +78,21 @@ export class Team {
     if (Atomics.exchange(c, FAILED, 0) !== 0) throw new Error("linalg: a worker thread failed in a WebAssembly kernel");
   }
 
+  /**
+   * Splits `units` units of work into contiguous shares, one for this thread and one for each
+   * ready worker, and runs them: worker shares as `fn` with the arguments `args(first, end)`, this
+   * thread's (the first) through `own(args, parts)`. With no worker ready, `own` gets all units
+   * and parts = 1.
+   */
+  split(fn: number, units: number, args: (first: number, end: number) => number[], own: (args: number[], parts: number) => void): void {
+    const idle = this.idle();
+    if (idle.length === 0) return own(args(0, units), 1);
+    const parts = shares(units, 1 + idle.length);
+    const jobs: (Job | null)[] = [];
+    idle.forEach((w, t) => (jobs[w] = [fn, args(...parts[t + 1])]));
+    this.run(jobs, () => own(args(...parts[0]), parts.length));
+  }
+
   /** Stops every worker; the team must not be used afterwards. */
   terminate(): void {
     for (const w of this.workers) void w.terminate();
@@ -89,7 +104,7 @@ export class Team {
  * Splits `units` units of work into `parts` contiguous ranges of nearly equal size, as
  * [first, end) pairs: every unit in exactly one range, in order.
  */
-export function shares(units: number, parts: number): [number, number][] {
+function shares(units: number, parts: number): [number, number][] {
   return Array.from({ length: parts }, (_, t) => [Math.floor((units * t) / parts), Math.floor((units * (t + 1)) / parts)]);
 }
 
