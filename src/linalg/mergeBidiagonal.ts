@@ -1,5 +1,4 @@
-import { GEMM_HEAP_SCRATCH, _gemm, _gemmHeap } from "./gemm.js";
-import { _heapAlloc, _heapRelease, _heapView, _kernels } from "./wasm/kernels.js";
+import { _gemm } from "./gemm.js";
 import { _secularRoots } from "./secular.js";
 
 /** Shared arrays of one divide-and-conquer run (see bidiagonalSvd.ts for the block layout). */
@@ -192,42 +191,20 @@ function gatherCols(X: Float64Array, base: number, ld: number, rows: number, col
  * `norm`, in columns posRoot). Deflated columns come out zero, for the caller to fill.
  */
 function rotateInto(X: Float64Array, base: number, ld: number, r0: number, rows: number, n: number, col: Int32Array,
-  active: number[], type: Uint8Array, part: number, W: Float64Array, norm: Float64Array, posRoot: Int32Array, Kn: number): void {
+  active: number[], type: Uint8Array, part: number, W: Float64Array, norm: Float64Array, posRoot: Int32Array, K: number): void {
   if (rows === 0) return;
   const picks: number[] = [];
-  for (let a = 0; a < Kn; a++) if (type[active[a]] & part) picks.push(a);
+  for (let a = 0; a < K; a++) if (type[active[a]] & part) picks.push(a);
   const c = picks.length;
   const from = Int32Array.from(picks, (a) => col[active[a]]); // resolved once, not per row
-  const K = c >= 8 && rows * n * c >= 32768 ? _kernels() : null;
-  if (K) {
-    // Gathered straight into the kernels' memory, and the product made there: no fresh arrays
-    // (whose first touch costs page faults) and no copies of A and C in and out of _gemm.
-    const ldb = n % 1024 === 0 ? n + 8 : n; // a B row stride of exactly 8 KiB is slow (gemm.ts)
-    const offA = _heapAlloc(rows * c), offB = _heapAlloc(c * ldb), offC = _heapAlloc(rows * n);
-    _heapRelease(_heapAlloc(GEMM_HEAP_SCRATCH)); // so the memory does not grow under the view below
-    const H = _heapView();
-    for (let r = 0; r < rows; r++) {
-      const src = base + (r0 + r) * ld, dst = offA + r * c;
-      for (let t = 0; t < c; t++) H[dst + t] = X[src + from[t]];
-    }
-    H.fill(0, offB, offC + rows * n);
-    for (let t = 0; t < c; t++) {
-      const w = picks[t] * Kn, b = offB + t * ldb;
-      for (let k = 0; k < Kn; k++) H[b + posRoot[k]] = W[w + k] * norm[k];
-    }
-    _gemmHeap(K, rows, n, c, offA, c, offB, ldb, offC, n);
-    for (let r = 0; r < rows; r++) X.set(H.subarray(offC + r * n, offC + (r + 1) * n), base + (r0 + r) * ld);
-    _heapRelease(offA);
-    return;
-  }
   const A = new Float64Array(rows * c), B = new Float64Array(c * n);
   for (let r = 0; r < rows; r++) {
     const src = base + (r0 + r) * ld, dst = r * c;
     for (let t = 0; t < c; t++) A[dst + t] = X[src + from[t]];
   }
   for (let t = 0; t < c; t++) {
-    const w = picks[t] * Kn, b = t * n;
-    for (let k = 0; k < Kn; k++) B[b + posRoot[k]] = W[w + k] * norm[k];
+    const w = picks[t] * K, b = t * n;
+    for (let k = 0; k < K; k++) B[b + posRoot[k]] = W[w + k] * norm[k];
   }
   for (let r = 0; r < rows; r++) X.fill(0, base + (r0 + r) * ld, base + (r0 + r) * ld + n);
   _gemm(rows, n, c, 1, A, 0, c, 1, B, 0, n, X, base + r0 * ld, ld);
