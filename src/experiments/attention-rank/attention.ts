@@ -48,7 +48,6 @@ export function rope2d(X: MatrixLike, grid: Grid): Matrix {
 
 /** The cos and sin of every angle RoPE turns by: [N, d/2] each, pair p of token t at t·d/2 + p. */
 interface RopeTable {
-  d: number;
   cos: Float64Array;
   sin: Float64Array;
 }
@@ -70,7 +69,7 @@ function ropeTable(N: number, d: number, grid: Grid): RopeTable {
       }
     }
   }
-  return { d, cos, sin };
+  return { cos, sin };
 }
 
 function applyRope(x: Matrix, table: RopeTable): Matrix {
@@ -103,13 +102,10 @@ export function phi(x: number): number {
   return x > 0 ? x + 1 : Math.exp(x);
 }
 
-/** φ applied to every entry of A (the loop inlined: it runs over N·d entries per head). */
+/** φ applied to every entry of A (a direct call, which V8 inlines, where a mapped closure was not). */
 function phiOf(A: Matrix): Matrix {
   const out = matrix(A.rows, A.cols), a = A.data, o = out.data;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    o[i] = x > 0 ? x + 1 : Math.exp(x);
-  }
+  for (let i = 0; i < a.length; i++) o[i] = phi(a[i]);
   return out;
 }
 
