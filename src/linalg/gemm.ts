@@ -29,7 +29,7 @@ export function _gemm(
   // entry of C gets a few dozen multiply-adds.
   if (k >= 8 && m * n * k >= 32768) {
     const K = _kernels();
-    if (K) return gemmWasm(K, m, n, k, alpha, A, aOff, ais, aps, B, bOff, ldb, C, cOff, ldc);
+    if (K) return _gemmWasm(K, m, n, k, alpha, A, aOff, ais, aps, B, bOff, ldb, C, cOff, ldc);
   }
   gemmJs(m, n, k, alpha, A, aOff, ais, aps, B, bOff, ldb, C, cOff, ldc);
 }
@@ -52,9 +52,10 @@ function copyStrip(dst: Float64Array, d: number, src: Float64Array, s: number): 
  * The WebAssembly path: A (scaled by alpha) and C are copied row by row into the kernels'
  * memory, rows padded with zeros to a multiple of MR and columns of C to a multiple of NR; B is
  * packed panel by panel into strips of NR columns, so the kernel reads it contiguously (19 vs
- * 15 GFlop/s unpacked at n = 1024); C is copied back.
+ * 15 GFlop/s unpacked at n = 1024); C is copied back. `_gemm` takes it for large products only;
+ * callers that need the kernel's summation order at every size call it directly (as `_gemmWasm`).
  */
-function gemmWasm(
+export function _gemmWasm(
   K: Kernels, m: number, n: number, k: number, alpha: number,
   A: Float64Array, aOff: number, ais: number, aps: number,
   B: Float64Array, bOff: number, ldb: number,

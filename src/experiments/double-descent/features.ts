@@ -47,8 +47,8 @@ export interface RandomFeatures {
 }
 
 /**
- * Points ready for featureBlock: the images from centredPoints, with the pixels that are zero in
- * every one of them dropped (MNIST's border: 111 of 784 pixels are 0 in all 10,000 digits, so
+ * Points ready for featureBlock (from centredPoints), with the pixels that are zero in every one
+ * of them dropped (MNIST's border: 111 of 784 pixels are 0 in all 10,000 digits, so
  * centred they are exactly 0). A dropped pixel only adds exact zeros x·w = ±0 to each w·x; the
  * WebAssembly product sums every entry in pixel order one term at a time, and there adding ±0
  * to a running sum leaves it as it was, so every feature keeps its exact value.
@@ -64,32 +64,30 @@ export interface FeaturePoints {
   live: Int32Array;
 }
 
-/** Images centred by x̄ and scaled to unit norm: [count, d] row-major, the images of each part in turn. */
-export function centredPoints(parts: Float32Array | Float32Array[], d: number, mean: Float64Array): Float64Array {
+/**
+ * Images centred by x̄ and scaled to unit norm, the images of each part in turn, as points for
+ * featureBlock (with their live pixels).
+ */
+export function centredPoints(parts: Float32Array | Float32Array[], d: number, mean: Float64Array): FeaturePoints {
   const all = Array.isArray(parts) ? parts : [parts];
-  const out = new Float64Array(all.reduce((s, X) => s + X.length, 0));
+  const X = new Float64Array(all.reduce((s, part) => s + part.length, 0));
   let row = 0;
-  for (const X of all) {
-    for (let r = 0; r < X.length / d; r++, row++) {
+  for (const part of all) {
+    for (let r = 0; r < part.length / d; r++, row++) {
       let s = 0;
       for (let p = 0; p < d; p++) {
-        const v = X[r * d + p] - mean[p];
-        out[row * d + p] = v;
+        const v = part[r * d + p] - mean[p];
+        X[row * d + p] = v;
         s += v * v;
       }
       const inv = 1 / Math.sqrt(s);
-      for (let p = 0; p < d; p++) out[row * d + p] *= inv;
+      for (let p = 0; p < d; p++) X[row * d + p] *= inv;
     }
   }
-  return out;
-}
-
-/** The points X ([count, d], from centredPoints) prepared for featureBlock. */
-export function featurePoints(X: Float64Array, d: number): FeaturePoints {
   const used = new Uint8Array(d);
   for (let k = 0; k < X.length; k++) if (X[k] !== 0) used[k % d] = 1;
   const live = Int32Array.from({ length: d }, (_, p) => p).filter((p) => used[p] === 1);
-  return { count: X.length / d, d, X, live };
+  return { count: row, d, X, live };
 }
 
 /**

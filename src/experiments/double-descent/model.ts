@@ -25,8 +25,8 @@
  *   ridge (λ > 0): the rows √λ·I come first, so RᵀR = ΦΦᵀ + λI and the same read-out gives the
  *     dual ridge solution β = Φᵀ(ΦΦᵀ + λI)⁻¹y at every N.
  */
-import { GEMM_HEAP_SCRATCH, _gemm, _gemmHeap } from "../../linalg/gemm.js";
-import { NR, _heapAlloc, _heapRelease, _heapView, _kernels } from "../../linalg/wasm/kernels.js";
+import { _gemm, _gemmWasm } from "../../linalg/gemm.js";
+import { _kernels } from "../../linalg/wasm/kernels.js";
 import { appendRows, carried, conditionEstimate, sequentialQR, solveR, solveRt, type SequentialQR } from "./sequentialQR.js";
 
 /** One grid point of a sweep. */
@@ -85,8 +85,8 @@ function columnNorms2(X: Float64Array, rows: number, q: number): Float64Array {
 /**
  * out[t, r] = Σ_{i<p} A(t, i) X[i, r] for t < m, r < q, with A(t, i) = A[aOff + t·ais + i·aps] and
  * X row-major [p, q]: test predictions from the coefficients X. Each entry is summed over i in
- * order, one product added at a time, skipping zero A(t, i). The WebAssembly product (_gemmHeap:
- * its kernel and its JavaScript fringe alike) sums every entry the same way, from +0, so it gives
+ * order, one product added at a time, skipping zero A(t, i). linalg's WebAssembly product (at
+ * every size, so _gemmWasm rather than _gemm) sums every entry the same way, from +0, so it gives
  * these same values bit for bit: adding the skipped ±0 terms changes no sum.
  */
 function predict(m: number, q: number, p: number, A: Float64Array, aOff: number, ais: number, aps: number, X: Float64Array): Float64Array {
@@ -102,22 +102,7 @@ function predict(m: number, q: number, p: number, A: Float64Array, aOff: number,
     }
     return out;
   }
-  const qp = Math.ceil(q / NR) * NR; // X's columns padded with zeros to whole strips of the kernel
-  const base = _heapAlloc(m * p + p * qp + m * qp);
-  _heapRelease(_heapAlloc(GEMM_HEAP_SCRATCH)); // reserve _gemmHeap's scratch: the view below stays attached
-  const offA = base, offX = offA + m * p, offC = offX + p * qp;
-  const H = _heapView();
-  if (aps === 1) {
-    for (let t = 0; t < m; t++) H.set(A.subarray(aOff + t * ais, aOff + t * ais + p), offA + t * p);
-  } else {
-    for (let t = 0; t < m; t++) for (let i = 0; i < p; i++) H[offA + t * p + i] = A[aOff + t * ais + i * aps];
-  }
-  H.fill(0, offX, offC + m * qp);
-  for (let i = 0; i < p; i++) H.set(X.subarray(i * q, (i + 1) * q), offX + i * qp);
-  _gemmHeap(K, m, qp, p, offA, p, offX, qp, offC, qp);
-  const V = _heapView();
-  for (let t = 0; t < m; t++) out.set(V.subarray(offC + t * qp, offC + t * qp + q), t * q);
-  _heapRelease(base);
+  _gemmWasm(K, m, q, p, 1, A, aOff, ais, aps, X, 0, q, out, 0, q);
   return out;
 }
 

@@ -7,7 +7,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { Result, RunContext } from "../types.js";
 import { classes, loadDigits, meanImage, oneHot, pixels, split, type Digits } from "./data.js";
-import { centredPoints, featureBlock, featurePoints, randomFeatures } from "./features.js";
+import { centredPoints, featureBlock, randomFeatures } from "./features.js";
 import { loraCost, loraRankProbe, type LoraRow } from "./lora.js";
 import { appendCost, dualPassCost, modelWisePath, sampleWisePath, type PathPoint, type Work } from "./model.js";
 import { featureKinds, mainFeatures, probesOf, type DoubleDescentParams, type Probe } from "./params.js";
@@ -106,7 +106,7 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
     const Yte = oneHot(test.labels, 0, ctx.rng.fork("test labels"));
     const xbar = meanImage();
     // Training points first, then test points: the column order every feature row uses.
-    const points = featurePoints(minNormKinds.length > 0 ? centredPoints([train.X.subarray(0, p.n * pixels), test.X], pixels, xbar) : new Float64Array(0), pixels);
+    const points = centredPoints(minNormKinds.length > 0 ? [train.X.subarray(0, p.n * pixels), test.X] : [], pixels, xbar);
 
     for (const kind of minNormKinds) {
       // Fixed output scale 1/√n, so a ridge λ means the same at every N (see README).
@@ -150,8 +150,8 @@ export async function run(p: DoubleDescentParams, ctx: RunContext): Promise<Doub
       const N = p.sampleN;
       const nMax = gridSample[gridSample.length - 1];
       const f = randomFeatures(main, N, pixels, p.bandwidth, 1 / Math.sqrt(N), ctx.rng.fork(`sample-wise features ${main}`));
-      const trainPts = featurePoints(centredPoints(train.X.subarray(0, nMax * pixels), pixels, xbar), pixels);
-      const Psi = featureBlock(f, featurePoints(centredPoints(test.X, pixels, xbar), pixels), 0, N);
+      const trainPts = centredPoints(train.X.subarray(0, nMax * pixels), pixels, xbar);
+      const Psi = featureBlock(f, centredPoints(test.X, pixels, xbar), 0, N);
       const Y = oneHot(train.labels.subarray(0, nMax), 0, ctx.rng.fork("label noise 0"));
       const path = await sampleWisePath({ N, m: p.m, Y, q: classes, rows: (i0, i1) => featureBlock(f, trainPts, 0, N, i0, i1), Psi, grid: gridSample, work });
       for (const pt of path) {
