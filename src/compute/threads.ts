@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { UsageError } from "./usageError.js";
 
 let threads: number | undefined;
+let fromEnv = false; // whether LOWRANK_THREADS gave the count
 
 /**
  * Threads for compute-heavy work (linalg's product kernel, tfjs's WebAssembly backend):
@@ -12,7 +13,10 @@ export function threadCount(): number {
   if (threads === undefined) {
     const v = process.env.LOWRANK_THREADS?.trim();
     if (v === undefined || v === "") threads = availableParallelism();
-    else if (/^[1-9][0-9]{0,2}$/.test(v)) threads = Number(v);
+    else if (/^[1-9][0-9]{0,2}$/.test(v)) {
+      threads = Number(v);
+      fromEnv = true;
+    }
     else throw new UsageError(`LOWRANK_THREADS=${v} is not allowed: give a whole number of threads from 1 to 999 (default: the number of cores)`);
   }
   return threads;
@@ -25,6 +29,6 @@ export function threadCount(): number {
  * (bench/tfjsThreads.ts; README, Threads).
  */
 export function wasmThreadCount(): number {
-  const v = process.env.LOWRANK_THREADS?.trim();
-  return v === undefined || v === "" ? 1 : threadCount();
+  const n = threadCount();
+  return fromEnv ? n : 1;
 }
