@@ -1,26 +1,39 @@
 /**
  * The sensing operator A and its adjoint, applied to V variants at once, with A resident in
- * WebAssembly memory. Every GD step costs one pass over the m×n² array for A(X) and one for
- * Aᵀ(R); nothing else comes close, so this is where the run's time goes.
+ * WebAssembly memory. Every GD step needs A(X_v) and then Aᵀ(R_v) for each variant; nothing else
+ * comes close in cost, so this is where the run's time goes. `gradient` does both in ONE pass
+ * over the m×n² array: each block of three rows of A gives its three residuals and, while still
+ * in cache, their share of Aᵀ(R). On one thread that pass measured 5.0 ms at the paper size
+ * against 5.9 ms for the two separate passes it replaced; on two, 2.9 against 3.2.
  *
  * Why WebAssembly: V8 never vectorises JavaScript loops, but compiles wasm f64x2 arithmetic to
  * packed SSE/AVX; the same 3×3 register blocking ran ~2–3× faster here than model.ts's
  * JavaScript loops. Why resident: linalg's general matmul copies and packs its operands on every
- * call, which for a 20 MB A costs more than the product. X, R and S live in the same memory and
- * are exposed as Float64Array views, so a step copies nothing. Where WebAssembly SIMD is missing
- * the same padded layout runs through model.ts's JavaScript kernels.
+ * call, which for a 20 MB A costs more than the product. X, R, S, y and the factors live in the
+ * same memory and are exposed as Float64Array views, so a step copies nothing. Where WebAssembly
+ * SIMD is missing the same padded layout runs through model.ts's JavaScript kernels.
  *
  * Layout (all row-major, zero-padded so the kernels need no remainder code): A is mp×ld, X and
- * S are Vp×ld, R is Vp×mp, with ld = n² rounded up to a multiple of 4 (two f64x2 per step along a
- * row), and mp, Vp = m, V rounded up to multiples of 3 (the register block). Padding stays zero.
+ * each partial of S are Vp×ld, R is Vp×mp, with ld = n² rounded up to a multiple of 4 (two f64x2
+ * per step along a row), mp = m rounded up to a multiple of 3·GROUPS and Vp = V to a multiple of
+ * 3 (the register block). Padding stays zero.
  */
-import { I32, V128, op, wasmModule, type Bytes } from "../../linalg/wasm/assemble.js";
+import { F64, I32, V128, op, wasmModule, type Bytes } from "../../linalg/wasm/assemble.js";
 import { _threads } from "../../linalg/wasm/kernels.js";
 import { Team } from "../../linalg/wasm/team.js";
-import { applyA, applyAt } from "./model.js";
+import { gdStepKernel, productKernel } from "./factorKernels.js";
+import { applyA, applyAt, gdStep, product, type Factors } from "./model.js";
 
 const B = 3; // register block: rows of A × variants
 const UNROLL = 2; // f64x2 steps per trip along a row
+
+/**
+ * The rows of A are taken in this many groups, each summing its share of Aᵀ(R) into a partial of
+ * its own; the partials are then added in a fixed order. The groups do not depend on the thread
+ * count (threads take whole groups), so neither do the results: the same bits on one core or
+ * four, on any machine. Four groups keep two or four threads evenly busy.
+ */
+const GROUPS = 4;
 
 export interface SensingOperator {
   /** "wasm-simd" or "js": which kernels run. */
@@ -31,18 +44,40 @@ export interface SensingOperator {
   ld: number;
   mp: number;
   Vp: number;
-  /** Views: variant v's X_v at X[v·ld ..], its residual at R[v·mp ..], its Aᵀ(R_v) at S[v·ld ..]. */
+  /**
+   * Views: variant v's X_v at X[v·ld ..], its residual at R[v·mp ..], its gradient at S[v·ld ..];
+   * the measurements y at Y[0 .. m) (the caller writes them; the padding stays zero).
+   */
   X: Float64Array;
   R: Float64Array;
   S: Float64Array;
-  /** R ← A(X) for all variants. */
-  forward(): void;
-  /** S ← Aᵀ(R) for all variants. */
-  adjoint(): void;
+  Y: Float64Array;
+  /**
+   * The gradient of L = (1/2m) Σ_i (⟨A_i, X_v⟩ − y_i)² for every variant, in one pass over A:
+   * R_v ← (A(X_v) − y)/m, then S_v ← Aᵀ(R_v). Each block of three rows of A is used for both
+   * while it is still in cache.
+   */
+  gradient(): void;
+  /**
+   * Moves f's factors into the operator's memory as variant v's (f.F and f.G become views there),
+   * so `product` and `gdStep` below read them in place. f.k must not exceed the kMax given.
+   */
+  adopt(f: Factors, v: number): void;
+  /** X_v = F Gᵀ for an adopted model (model.ts's `product`, bit for bit). */
+  product(f: Factors, v: number): void;
+  /** One GD step of an adopted model from S_v (model.ts's `gdStep`, bit for bit). */
+  gdStep(f: Factors, v: number, eta: number): void;
   /** Stops the operator's worker threads; it must not be used afterwards. */
   dispose(): void;
   /** Worker threads booted and taking shares so far (for tests: until then the caller does it all). */
   workersReady(): number;
+}
+
+export interface OperatorOptions {
+  /** false: the JavaScript kernels even where WebAssembly SIMD is available (for tests). */
+  useWasm?: boolean;
+  /** The most columns k of any variant's factors (room for `adopt`); default 0, no factors. */
+  kMax?: number;
 }
 
 /**
@@ -53,81 +88,109 @@ const MIN_SPLIT = 1 << 20;
 
 /**
  * A (m rows of n² numbers, as from gaussianOperator) made resident for V variants. With more
- * than one thread (linalg's count: LOWRANK_THREADS, else every core) the memory is shared and
- * each pass is split over a team of workers: A(X) by blocks of rows of A, Aᵀ(R) by blocks of its
- * columns. Every entry of R and S is then computed by the same instructions in the same order as
- * on one thread, so results are bit-identical for any thread count.
+ * than one thread (linalg's count: LOWRANK_THREADS, else every core) the memory is shared and the
+ * groups of rows of each pass (see GROUPS) are shared out over a team of workers.
  */
-export function sensingOperator(A: Float64Array, m: number, n2: number, V: number, useWasm = true): SensingOperator {
-  const ld = Math.ceil(n2 / (2 * UNROLL)) * 2 * UNROLL, mp = Math.ceil(m / B) * B, Vp = Math.ceil(V / B) * B;
-  const sizes = [mp * ld, Vp * ld, Vp * mp, Vp * ld]; // A, X, R, S in doubles
+export function sensingOperator(A: Float64Array, m: number, n2: number, V: number, options: OperatorOptions = {}): SensingOperator {
+  const useWasm = options.useWasm ?? true, kMax = options.kMax ?? 0;
+  const n = Math.round(Math.sqrt(n2));
+  const ld = Math.ceil(n2 / (2 * UNROLL)) * 2 * UNROLL, mp = Math.ceil(m / (B * GROUPS)) * B * GROUPS, Vp = Math.ceil(V / B) * B;
+  const rows = mp / GROUPS; // rows of A in a group
+  // Factor slots: F and G of n·kMax doubles each, one spare (odd k reads one past the end), even.
+  const slot = kMax === 0 ? 0 : 2 * Math.ceil((n * kMax + 1) / 2);
+  const np = n + (n % 2), kp = kMax + (kMax % 2);
+  const sizes = [mp * ld, Vp * ld, Vp * mp, GROUPS * Vp * ld, mp, 2 * V * slot, kMax === 0 ? 0 : 2 * kMax * np + n * kp]; // A, X, R, S partials, y, factors, scratch
   const threads = useWasm && mp * Vp * ld >= MIN_SPLIT ? _threads() : 1;
   const K = useWasm ? kernels(threads > 1) : null;
   let heap: Float64Array;
   let base = 2; // doubles 0-1: sixteen zero bytes the kernels splat for 0.0
   let team: Team | null = null;
   if (K) {
+    base = 4; // and double 2 holds m, the divisor of the residuals
     const bytes = 8 * (base + sizes.reduce((s, x) => s + x, 0));
     const pages = Math.ceil(bytes / 65536);
     const memory = new WebAssembly.Memory(K.shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
     heap = new Float64Array(memory.buffer);
+    heap[2] = m;
     K.bind(memory);
-    if (K.shared) team = new Team(K.module, memory, ["forward", "adjointChunked"], threads - 1);
+    if (K.shared) team = new Team(K.module, memory, ["fused"], threads - 1);
   } else {
     heap = new Float64Array(sizes.reduce((s, x) => s + x, 0));
     base = 0;
   }
-  const [offA, offX, offR, offS] = [0, 1, 2, 3].map((k) => base + sizes.slice(0, k).reduce((s, x) => s + x, 0));
+  const [offA, offX, offR, offS, offY, offF, offT] = sizes.map((_, k) => base + sizes.slice(0, k).reduce((s, x) => s + x, 0));
   for (let i = 0; i < m; i++) heap.set(A.subarray(i * n2, (i + 1) * n2), offA + i * ld);
   const view = (off: number, len: number) => heap.subarray(off, off + len);
-  const [Ares, X, R, S] = [view(offA, sizes[0]), view(offX, sizes[1]), view(offR, sizes[2]), view(offS, sizes[3])];
+  const [Ares, X, R, partials, Y] = [view(offA, sizes[0]), view(offX, sizes[1]), view(offR, sizes[2]), view(offS, sizes[3]), view(offY, sizes[4])];
+  const S = partials.subarray(0, Vp * ld);
+
+  const adopt = (f: Factors, v: number) => {
+    if (f.n !== n || f.k > kMax) throw new Error(`sensingOperator: a model of n=${f.n}, k=${f.k} does not fit slots for n=${n}, k ≤ ${kMax}`);
+    const F = view(offF + 2 * v * slot, n * f.k), G = view(offF + (2 * v + 1) * slot, n * f.k);
+    F.set(f.F);
+    if (f.G !== f.F) G.set(f.G);
+    f.F = F;
+    f.G = f.family === "symmetric" ? F : G;
+  };
+
   if (K) {
-    const [pA, pX, pR, pS] = [offA, offX, offR, offS].map((o) => 8 * o);
-    // A share [u0, u1): rows of A in blocks of B for the forward pass, columns in groups of
-    // 2·UNROLL for the adjoint. On its own a thread takes the adjoint's rows whole; sharing, in
-    // chunks (see CHUNK).
-    const forwardShare = (u0: number, u1: number) => [pA + 8 * u0 * B * ld, pX, pR + 8 * u0 * B, (u1 - u0) * B, Vp, ld, ld, mp];
-    const adjointShare = (u0: number, u1: number) => [pA + 8 * u0 * 2 * UNROLL, pS + 8 * u0 * 2 * UNROLL, pR, mp, Vp, (u1 - u0) * 2 * UNROLL, ld, mp];
-    const forward = (a: number[]) => K.forward(...(a as KernelArgs));
-    const adjoint = (a: number[], parts: number) => (parts > 1 ? K.adjointChunked : K.adjoint)(...(a as KernelArgs));
-    const pass = (fn: 0 | 1, units: number, share: (u0: number, u1: number) => number[], own: (a: number[], parts: number) => void) =>
-      team ? team.split(fn, units, share, own) : own(share(0, units), 1);
+    const [pA, pX, pR, pS, pY, pT] = [offA, offX, offR, offS, offY, offT].map((o) => 8 * o);
+    // Groups [g0, g1): their rows of A, R and y, and their partials of S.
+    const share = (g0: number, g1: number) =>
+      [pA + 8 * g0 * rows * ld, pX, pR + 8 * g0 * rows, pS + 8 * g0 * Vp * ld, rows, Vp, ld, ld, mp, pY + 8 * g0 * rows, g1 - g0, 16];
+    const fused = (a: number[]) => K.fused(...(a as FusedArgs));
     return {
-      kind: "wasm-simd", threads, ld, mp, Vp, X, R, S,
-      forward: () => pass(0, mp / B, forwardShare, forward),
-      adjoint: () => {
-        S.fill(0);
-        pass(1, ld / (2 * UNROLL), adjointShare, adjoint);
+      kind: "wasm-simd", threads, ld, mp, Vp, X, R, S, Y,
+      gradient: () => {
+        S.fill(0); // the other partials were zeroed by the last sum (and start zero)
+        if (team) team.split(0, GROUPS, share, fused);
+        else fused(share(0, GROUPS));
+        K.sum(pS, Vp * ld, GROUPS, Vp * ld);
       },
+      adopt,
+      product: (f, v) => K.product(f.F.byteOffset, f.G.byteOffset, pX + 8 * v * ld, n, f.k, pT),
+      gdStep: (f, v, eta) => K.gdStep(pS + 8 * v * ld, f.F.byteOffset, f.G.byteOffset, n, f.k, eta, f.family === "symmetric" ? 1 : 0, pT),
       dispose: () => team?.terminate(),
       workersReady: () => team?.idle().length ?? 0,
     };
   }
+  // JavaScript: the same gradient, one pass for A(X) and one for Aᵀ(R) (its sums in another order).
+  const scratch = new Float64Array(4 * n * Math.max(kMax, 1));
   return {
-    kind: "js", threads: 1, ld, mp, Vp, X, R, S,
-    forward: () => applyA(Ares, mp, ld, X, Vp, R),
-    adjoint: () => applyAt(Ares, mp, ld, R, Vp, S),
+    kind: "js", threads: 1, ld, mp, Vp, X, R, S, Y,
+    gradient: () => {
+      applyA(Ares, mp, ld, X, Vp, R);
+      for (let v = 0; v < Vp; v++) for (let i = 0; i < mp; i++) R[v * mp + i] = (R[v * mp + i] - Y[i]) / m;
+      applyAt(Ares, mp, ld, R, Vp, S);
+    },
+    adopt,
+    product: (f, v) => product(f, X, v * ld, scratch),
+    gdStep: (f, v, eta) => gdStep(f, S, v * ld, eta, scratch),
     dispose: () => undefined,
     workersReady: () => 0,
   };
 }
 
 type KernelArgs = [pA: number, pY: number, pR: number, rows: number, Vp: number, len: number, ld: number, mps: number];
+type FusedArgs = [pA: number, pX: number, pR: number, pS: number, rows: number, Vp: number, len: number, ld: number, mps: number, py: number, groups: number, pm: number];
 
 interface Kernels {
   /** Whether the module imports a shared memory (for a team of workers). */
   shared: boolean;
   module: WebAssembly.Module;
   bind(memory: WebAssembly.Memory): void;
-  /** R ← A(Y) on a block of rows of A. */
-  forward(...a: KernelArgs): void;
-  /** Y += Aᵀ(R) on a block of columns. */
-  adjoint(...a: KernelArgs): void;
-  /** The same, CHUNK columns at a time (for the threads). */
-  adjointChunked(...a: KernelArgs): void;
+  /** The gradient on `groups` groups of `rows` rows of A (see fusedKernel). */
+  fused(...a: FusedArgs): void;
+  /** S ← S + P_1 + … + P_{parts−1} over len doubles, the partials `stride` doubles apart; zeroes P_1 …. */
+  sum(pS: number, len: number, parts: number, stride: number): void;
+  product(pF: number, pG: number, pX: number, n: number, k: number, pT: number): void;
+  gdStep(pS: number, pF: number, pG: number, n: number, k: number, eta: number, symmetric: number, pT: number): void;
 }
 
 const compiled = new Map<boolean, WebAssembly.Module | null>();
+
+// The module's functions, in order; `fused` calls the first two by index.
+const [FORWARD, ADJOINT] = [0, 1];
 
 /**
  * A fresh instance per operator, over the memory given to bind(); null where WebAssembly SIMD is
@@ -138,7 +201,8 @@ function kernels(shared: boolean): Kernels | null {
   if (!compiled.has(shared)) {
     let module: WebAssembly.Module | null = null;
     try {
-      const bytes = wasmModule([forwardKernel(), adjointKernel(), chunkedAdjoint()], shared ? { initial: 1, maximum: 65536, shared: true } : undefined);
+      const functions = [forwardKernel(), adjointKernel(), fusedKernel(), sumKernel(), productKernel(), gdStepKernel()];
+      const bytes = wasmModule(functions, shared ? { initial: 1, maximum: 65536, shared: true } : undefined);
       if (typeof WebAssembly === "object" && WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
     } catch {
       module = null;
@@ -147,16 +211,18 @@ function kernels(shared: boolean): Kernels | null {
   }
   const module = compiled.get(shared);
   if (!module) return shared ? kernels(false) : null;
-  let exports: Pick<Kernels, "forward" | "adjoint" | "adjointChunked"> | undefined;
+  type Exports = Pick<Kernels, "fused" | "sum" | "product" | "gdStep">;
+  let exports: Exports | undefined;
   return {
     shared,
     module,
     bind(memory) {
-      exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Pick<Kernels, "forward" | "adjoint" | "adjointChunked">;
+      exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
     },
-    forward: (...a) => exports!.forward(...a),
-    adjoint: (...a) => exports!.adjoint(...a),
-    adjointChunked: (...a) => exports!.adjointChunked(...a),
+    fused: (...a) => exports!.fused(...a),
+    sum: (...a) => exports!.sum(...a),
+    product: (...a) => exports!.product(...a),
+    gdStep: (...a) => exports!.gdStep(...a),
   };
 }
 
@@ -263,33 +329,82 @@ function adjointKernel() {
 }
 
 /**
- * Columns of S per call of `adjoint` in `adjointChunked`, which the threads run. Measured here
- * (m = 1000, n² = 2500, 9 variants): on two threads each adjoint pass took 2.7 ms with one call
- * per share and 1.6 ms in chunks of 256–1024 columns, which keep a thread's block of S (9 × 512
- * doubles, 36 KiB) near its core through all m rows; one thread is fastest with a whole row per
- * call (2.8 ms, against 3.0–3.5 in chunks), so it calls `adjoint` directly.
+ * fused(pA, pX, pR, pS, rows, Vp, len, ld, mps, py, groups, pm): for each of `groups` groups of
+ * `rows` rows of A, and each block of three rows in it: R ← A(X) on the block (`forward`), then
+ * R ← (R − y)/m on it, with y at py and m the double at pm, then S_g += Aᵀ(R) on the block
+ * (`adjoint`), where S_g is the group's partial. The next group's rows, R, y and partial follow
+ * at strides rows·ld, rows, rows and Vp·ld doubles.
  */
-const CHUNK = 512;
-
-/**
- * adjoint on columns [c, c + CHUNK) for c = 0, CHUNK, … < len, the same arguments otherwise. Each
- * entry of S still sums its rows in the same order, so the result is the same as one call.
- */
-function chunkedAdjoint() {
-  const [C, N] = [PARAMS, PARAMS + 1];
-  const ADJOINT = 1; // its index in the module (forward, adjoint, adjointChunked)
-  const plusC = (p: number): Bytes[] => [op.localGet(p), op.localGet(C), op.i32Const(8), op.i32Mul, op.i32Add];
+function fusedKernel() {
+  const [pA, pX, pR, pS, rows, Vp, len, ld, mps, py, groups, pm] = Array.from({ length: 12 }, (_, k) => k);
+  const [g, i, v, r, mv] = [12, 13, 14, 15, 16];
+  const bump = (p: number, doubles: Bytes[]): Bytes[] => [op.localGet(p), ...doubles, op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(p)];
+  const rowOfA = [op.localGet(pA), op.localGet(i), op.localGet(ld), op.i32Mul, op.i32Const(8), op.i32Mul, op.i32Add];
+  const rowOfR = [op.localGet(pR), op.localGet(i), op.i32Const(8), op.i32Mul, op.i32Add];
+  const block = (fn: number, Y: number) => [...rowOfA, op.localGet(Y), ...rowOfR, op.i32Const(B), op.localGet(Vp), op.localGet(len), op.localGet(ld), op.localGet(mps), op.call(fn)];
+  const residual: Bytes[] = [];
+  for (let k = 0; k < B; k++) {
+    // R[v·mps + i + k] = (R[v·mps + i + k] − y[i + k]) / m
+    residual.push(
+      op.localGet(r),
+      op.localGet(r), op.f64Load(8 * k),
+      op.localGet(py), op.localGet(i), op.i32Const(8), op.i32Mul, op.i32Add, op.f64Load(8 * k),
+      op.f64Sub, op.localGet(mv), op.f64Div, op.f64Store(8 * k),
+    );
+  }
   const body: Bytes[] = [
-    op.i32Const(0), op.localSet(C),
+    op.localGet(pm), op.f64Load(0), op.localSet(mv),
+    op.i32Const(0), op.localSet(g),
     op.block, op.loop,
-    op.localGet(C), op.localGet(LEN), op.i32GeS, op.brIf(1),
-    // N = min(CHUNK, len − c)
-    op.i32Const(CHUNK), op.localGet(LEN), op.localGet(C), op.i32Sub,
-    op.i32Const(CHUNK), op.localGet(LEN), op.localGet(C), op.i32Sub, op.i32LtS, op.select, op.localSet(N),
-    ...plusC(P_A), ...plusC(P_Y), op.localGet(P_R), op.localGet(ROWS), op.localGet(VP), op.localGet(N), op.localGet(LD), op.localGet(MPS),
-    op.call(ADJOINT),
-    op.localGet(C), op.i32Const(CHUNK), op.i32Add, op.localSet(C),
+    op.localGet(g), op.localGet(groups), op.i32GeS, op.brIf(1),
+    op.i32Const(0), op.localSet(i),
+    op.block, op.loop,
+    op.localGet(i), op.localGet(rows), op.i32GeS, op.brIf(1),
+    ...block(FORWARD, pX),
+    op.i32Const(0), op.localSet(v),
+    op.block, op.loop,
+    op.localGet(v), op.localGet(Vp), op.i32GeS, op.brIf(1),
+    ...rowOfR, op.localGet(v), op.localGet(mps), op.i32Mul, op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(r),
+    ...residual,
+    op.localGet(v), op.i32Const(1), op.i32Add, op.localSet(v),
+    op.br(0), op.end, op.end,
+    ...block(ADJOINT, pS),
+    op.localGet(i), op.i32Const(B), op.i32Add, op.localSet(i),
+    op.br(0), op.end, op.end,
+    ...bump(pA, [op.localGet(rows), op.localGet(ld), op.i32Mul]),
+    ...bump(pR, [op.localGet(rows)]),
+    ...bump(py, [op.localGet(rows)]),
+    ...bump(pS, [op.localGet(Vp), op.localGet(ld), op.i32Mul]),
+    op.localGet(g), op.i32Const(1), op.i32Add, op.localSet(g),
     op.br(0), op.end, op.end,
   ];
-  return { name: "adjointChunked", params: Array(PARAMS).fill(I32), locals: [I32, I32], body };
+  return { name: "fused", params: Array(12).fill(I32), locals: [I32, I32, I32, I32, F64], body };
+}
+
+/**
+ * sum(pS, len, parts, stride): S[j] ← ((S[j] + P_1[j]) + P_2[j]) + … for j < len (len even),
+ * zeroing the partials P_1 … as it reads them.
+ */
+function sumKernel() {
+  const [pS, len, parts, stride] = [0, 1, 2, 3];
+  const [j, p, q, acc] = [4, 5, 6, 7];
+  const body: Bytes[] = [
+    op.i32Const(0), op.localSet(j),
+    op.block, op.loop,
+    op.localGet(j), op.localGet(len), op.i32GeS, op.brIf(1),
+    op.localGet(pS), op.localGet(j), op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(q),
+    op.localGet(q), op.v128Load(0), op.localSet(acc),
+    op.i32Const(1), op.localSet(p),
+    op.block, op.loop,
+    op.localGet(p), op.localGet(parts), op.i32GeS, op.brIf(1),
+    op.localGet(q), op.localGet(stride), op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(q),
+    op.localGet(acc), op.localGet(q), op.v128Load(0), op.f64x2Add, op.localSet(acc),
+    op.localGet(q), op.f64Const0(), op.f64x2Splat, op.v128Store(0), // P_p is zero for the next pass
+    op.localGet(p), op.i32Const(1), op.i32Add, op.localSet(p),
+    op.br(0), op.end, op.end,
+    op.localGet(pS), op.localGet(j), op.i32Const(8), op.i32Mul, op.i32Add, op.localGet(acc), op.v128Store(0),
+    op.localGet(j), op.i32Const(2), op.i32Add, op.localSet(j),
+    op.br(0), op.end, op.end,
+  ];
+  return { name: "sum", params: Array(4).fill(I32), locals: [I32, I32, I32, V128], body };
 }

@@ -5,7 +5,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import type { Result, RunContext, Tables } from "../types.js";
-import { applyA, gaussianOperator, gdStep, groundTruth, initFactors, product, rebalance, type Factors, type Family } from "./model.js";
+import { applyA, gaussianOperator, groundTruth, initFactors, rebalance, type Factors, type Family } from "./model.js";
 import { sensingOperator } from "./operator.js";
 import type { MatrixSensingParams } from "./params.js";
 import { fitRate, type RateFit } from "./rates.js";
@@ -75,9 +75,10 @@ export async function run(p: MatrixSensingParams, ctx: RunContext): Promise<Matr
   );
 
   // X_v, residuals R_v and gradients S_v = Aᵀ(R_v) live in the operator's (padded) buffers.
-  const op = sensingOperator(A, m, n2, V);
-  const { X, R, S, ld, mp } = op;
-  const scratch = new Float64Array(4 * n * p.k);
+  const op = sensingOperator(A, m, n2, V, { kMax: Math.max(...variants.map((v) => v.k)) });
+  const { X, R, ld, mp } = op;
+  op.Y.set(y);
+  models.forEach((f, v) => op.adopt(f, v)); // the factors now live beside X and S
   const stride = Math.max(1, Math.floor(T / 1000));
   const rows = { variant: [] as string[], id: [] as string[], family: [] as string[], alpha: [] as number[], k: [] as number[], iter: [] as number[], relError: [] as number[] };
   const record = (t: number) => {
@@ -93,26 +94,23 @@ export async function run(p: MatrixSensingParams, ctx: RunContext): Promise<Matr
 
   try {
     for (let t = 0; t <= T; t++) {
-      for (let v = 0; v < V; v++) product(models[v], X, v * ld, scratch);
+      for (let v = 0; v < V; v++) op.product(models[v], v);
       if (t % stride === 0 || t === T) record(t);
       if (t === T) break;
-      op.forward(); // R_v = A(X_v): one pass over A for all variants
+      // R_v = (A(X_v) − y)/m and S_v = Aᵀ(R_v) = ∇_X L: one pass over A for all variants
+      op.gradient();
       for (let v = 0; v < V; v++) {
         let rr = 0;
-        for (let i = 0; i < m; i++) {
-          const z = (R[v * mp + i] - y[i]) / m; // (1/m) scaling of ∇ of (1/2m)Σ(·)²
-          R[v * mp + i] = z;
-          rr += z * z;
-        }
+        for (let i = 0; i < m; i++) rr += R[v * mp + i] * R[v * mp + i];
         // §5: the one-step method acts once, when the (observable) residual says we are near M*.
+        // Re-factoring leaves F Gᵀ, hence S_v, as they are.
         const w = variants[v];
         if (w.family === "one-step" && w.switchIter < 0 && Math.sqrt(rr) * m <= p.tau * yNorm) {
           rebalance(models[v]);
           w.switchIter = t;
         }
       }
-      op.adjoint(); // S_v = Aᵀ(R_v): the second pass
-      for (let v = 0; v < V; v++) gdStep(models[v], S, v * ld, eta, scratch);
+      for (let v = 0; v < V; v++) op.gdStep(models[v], v, eta);
       await ctx.checkpoint(t, T, "GD iteration");
     }
     await ctx.checkpoint(T, T, "GD iteration");
