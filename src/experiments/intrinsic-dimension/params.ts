@@ -49,8 +49,8 @@ export const params: Schema<IntrinsicDimensionParams> = {
   compareDims: { type: "number[]", default: [200], min: 1, max: 100000, help: "d values at which all three projections are trained and compared" },
   trainSize: { type: "int", default: 60000, min: 100, max: 60000, help: "training digits: the first n of MNIST's 60,000 training digits (paper: all)" },
   valSize: { type: "int", default: 10000, min: 100, max: 10000, help: "validation digits: the first n of MNIST's 10,000 test digits (paper: all)" },
-  steps: { type: "int", default: 120, min: 1, max: 100000, help: "Adam steps of each subspace run (paper: 100 epochs ≈ 47,000; fewer here for time, see README)" },
-  directSteps: { type: "int", default: 120, min: 1, max: 100000, help: "Adam steps of the direct-training baseline" },
+  steps: { type: "int", default: 200, min: 1, max: 100000, help: "Adam steps of each subspace run (paper: 100 epochs ≈ 47,000; fewer here for time, see README)" },
+  directSteps: { type: "int", default: 200, min: 1, max: 100000, help: "Adam steps of the direct-training baseline" },
   batch: { type: "int", default: 128, min: 1, max: 1024, help: "minibatch size (paper: 128)" },
   lr: { type: "number", default: 0.1, min: 1e-6, max: 10, help: "Adam step size on θ_d (paper: 1e-3 over 100 epochs; larger here for the short schedule, see README)" },
   lrDirect: { type: "number", default: 0.001, min: 1e-6, max: 10, help: "Adam step size of direct training (paper: 1e-3)" },
@@ -64,7 +64,7 @@ export const params: Schema<IntrinsicDimensionParams> = {
 
 /**
  * `paper` (the defaults): the paper's FC and LeNet on the full MNIST, 3 runs per d on a grid fine
- * around the paper's d_int90, with a training budget cut to fit ≈4 minutes of one CPU (see
+ * around the paper's d_int90, with a training budget cut to fit ≈5 minutes of one CPU (see
  * README for what was cut). `quick`: small nets and few steps, seconds, for the tests.
  */
 export const presets: Record<string, Partial<IntrinsicDimensionParams>> = {
