@@ -75,7 +75,8 @@ function rankAgainst(r: AttentionRankResult, p: AttentionRankParams, x: "N" | "d
       : `Numerical and effective rank of one head's ${p.NRef} × ${p.dv} output against d, mean over ${p.trials} random head(s). Dashed: linear attention's bound min(N, d, dv).`,
     plot: {
       marginRight: 100,
-      x: { type: "log", label: x === "N" ? "sequence length N" : "head dim d", ticks: xs, tickFormat: integerTick },
+      // Base 2: d3 labels a log axis's ticks only near powers of its base, and N and d are powers of 2.
+      x: { type: "log", base: 2, label: x === "N" ? "sequence length N" : "head dim d", ticks: xs, tickFormat: integerTick },
       y: { label: "rank", grid: true },
       fx: { label: "tokens" },
       fy: { label: null },
