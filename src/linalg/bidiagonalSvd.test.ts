@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { rng } from "../compute/rng.js";
-import { _bidiagonalSvd, LEAF } from "./bidiagonalSvd.js";
+import { _bidiagonalSvd, _bidiagonalSvdResident, LEAF } from "./bidiagonalSvd.js";
 import { orthogonalityError } from "./orthogonalityError.js";
+import { _heapRelease, _heapView } from "./wasm/kernels.js";
 
 /** max |B - U diag(s) Vᵀ| / max(|d|, |e|), B built from d and e. */
 function residual(d: number[], e: number[], s: Float64Array, U: Float64Array, V: Float64Array): number {
@@ -62,5 +63,18 @@ describe("divide-and-conquer bidiagonal SVD", () => {
 
   it("is exact on the Wilkinson-like constant bidiagonal, whose singular values cluster at 2", () => {
     expectExact(range(n, () => 1), range(n - 1, () => 1));
+  });
+
+  it("gives the same bits with its vectors in the kernels' memory (as svd runs it)", () => {
+    const r = rng(4), m = 300; // merges large enough for the WebAssembly products
+    const d = Float64Array.from(range(m, () => r.normal())), e = Float64Array.from(range(m - 1, () => r.normal()));
+    const plain = _bidiagonalSvd(d, e, m);
+    const res = _bidiagonalSvdResident(d, e, m, 0);
+    if (res === null) return; // no WebAssembly here: svd takes the plain path
+    const H = _heapView();
+    expect(Array.from(res.s)).toEqual(Array.from(plain.s));
+    expect(Array.from(H.subarray(res.u, res.u + m * m))).toEqual(Array.from(plain.U));
+    expect(Array.from(H.subarray(res.v, res.v + m * m))).toEqual(Array.from(plain.V));
+    _heapRelease(res.base);
   });
 });

@@ -1,5 +1,6 @@
 import { _jacobiRows } from "./jacobiSvd.js";
-import { _mergeBidiagonal, type DcState } from "./mergeBidiagonal.js";
+import { _mergeBidiagonal, _rotateScratch, type DcState } from "./mergeBidiagonal.js";
+import { _heapAlloc, _heapFits, _heapRelease, _heapView, _kernels } from "./wasm/kernels.js";
 
 /** B = U diag(s) Vᵀ for an n × n upper bidiagonal B; s ascending, U and V n × n orthogonal. */
 export interface BidiagonalSvd {
@@ -26,6 +27,40 @@ export function _bidiagonalSvd(d: Float64Array, e: Float64Array, n: number): Bid
   const st: DcState = { N: n, d: Float64Array.from(d), e: Float64Array.from(e), U: new Float64Array(n * n), V: new Float64Array(n * n) };
   if (n > 0) solve(st, 0, n, 0);
   return { s: st.d, U: st.U, V: st.V };
+}
+
+/** _bidiagonalSvd's U and V left in the kernels' memory, n² doubles each from offsets u and v. */
+export interface ResidentBidiagonalSvd {
+  s: Float64Array;
+  u: number;
+  v: number;
+  /** Release with _heapRelease(base) once U and V have been read. */
+  base: number;
+}
+
+/**
+ * _bidiagonalSvd with its U, V and scratch in the kernels' memory rather than in fresh arrays,
+ * for svd, which reads U and V straight into the back-transformation's own copy (reflectors.ts).
+ * That memory stays mapped from one call to the next, where every fresh large array costs a
+ * page fault per 4 KiB on first touch (~2.5 ms per MiB here): 4n² doubles of them, plus the two
+ * n² copies svd made to reverse the columns. Null where WebAssembly is unavailable, or where the
+ * run's 4n² doubles and scratch, or U, V and the `after` doubles the caller takes on top while it
+ * reads them, would make the memory larger than is kept between calls (for a square svd, n above
+ * ~1150). Same results as _bidiagonalSvd.
+ */
+export function _bidiagonalSvdResident(d: Float64Array, e: Float64Array, n: number, after: number): ResidentBidiagonalSvd | null {
+  const nn = n * n;
+  if (_kernels() === null || !_heapFits(Math.max(4 * nn + _rotateScratch(n), 2 * nn + after))) return null;
+  const base = _heapAlloc(4 * nn);
+  // Reserve the merges' products too, so the memory never grows (detaching the views) meanwhile.
+  _heapRelease(_heapAlloc(_rotateScratch(n)));
+  const H = _heapView();
+  H.fill(0, base, base + 2 * nn); // U and V start as zeros, as fresh arrays would
+  const view = (i: number) => H.subarray(base + i * nn, base + (i + 1) * nn);
+  const st: DcState = { N: n, d: Float64Array.from(d), e: Float64Array.from(e), U: view(0), V: view(1), Ut: view(2), Vt: view(3) };
+  if (n > 0) solve(st, 0, n, 0);
+  _heapRelease(base + 2 * nn); // Ut and Vt were scratch
+  return { s: st.d, u: base, v: base + nn, base };
 }
 
 /**

@@ -157,7 +157,10 @@ function panel(F: Float64Array, m: number, n: number, s: number, d: Float64Array
       H.set(Yt.subarray(j * n + r0, (j + 1) * n), wasm.R + j * nt);
       H.set(F.subarray((s + j) * n + r0, (s + j + 1) * n), wasm.R + (NB + j) * nt);
     }
-    _gemmHeap(wasm.K, mt, nt, 2 * NB, wasm.L, 2 * NB, wasm.R, nt, wasm.base + r0 * n + r0, n);
+    // On this thread alone: a rank-8 update is a pass over memory rather than arithmetic, and
+    // the rows a worker updated would next be read here, by the panel's matrix-vector passes,
+    // from the other core's cache (svd 1024² and spectra.compare 768² ran 2–5% faster unsplit).
+    _gemmHeap(wasm.K, mt, nt, 2 * NB, wasm.L, 2 * NB, wasm.R, nt, wasm.base + r0 * n + r0, n, false);
     return;
   }
   const L = new Float64Array(mt * 2 * NB), R = new Float64Array(2 * NB * nt);

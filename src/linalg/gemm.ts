@@ -25,17 +25,26 @@ export function _gemm(
   C: Float64Array, cOff: number, ldc: number,
 ): void {
   if (m === 0 || n === 0 || k === 0 || alpha === 0) return;
-  // Copying the operands into WebAssembly memory costs O(mk + kn + mn); it pays off once each
-  // entry of C gets a few dozen multiply-adds.
-  if (k >= 8 && m * n * k >= 32768) {
+  if (_wasmWorthIt(m, n, k)) {
     const K = _kernels();
     if (K) return _gemmWasm(K, m, n, k, alpha, A, aOff, ais, aps, B, bOff, ldb, C, cOff, ldc);
   }
   gemmJs(m, n, k, alpha, A, aOff, ais, aps, B, bOff, ldb, C, cOff, ldc);
 }
 
+/**
+ * Whether `_gemm` takes its m × n × k product to WebAssembly: copying the operands into the
+ * kernels' memory costs O(mk + kn + mn), which pays off once each entry of C gets a few dozen
+ * multiply-adds.
+ */
+export function _wasmWorthIt(m: number, n: number, k: number): boolean {
+  return k >= 8 && m * n * k >= 32768;
+}
+
 const KC = 128; // rows of B per packed panel
 const NC = 1024; // columns of B per packed panel: KC·NC doubles (1 MiB) stay in L2
+/** The WebAssembly path's column blocking, for callers that pack B themselves. */
+export const GEMM_NC = NC;
 
 /** dst[d … d+NR−1] = src[s … s+NR−1]: one row of a packed strip. */
 function copyStrip(dst: Float64Array, d: number, src: Float64Array, s: number): void {
@@ -177,19 +186,18 @@ export const GEMM_HEAP_SCRATCH = KC * NC;
  * A m × k, B k × n, C m × n, updated in place. Only B is copied (packed, into GEMM_HEAP_SCRATCH
  * doubles taken from the heap), and only when A has enough rows to repay it; the last m mod MR
  * rows and n mod NR columns run in JavaScript. A row stride of B of exactly 8 KiB costs ~25% when
- * unpacked (every row of a strip on the same cache sets): callers pad it.
+ * unpacked (every row of a strip on the same cache sets): callers pad it. `split = false` keeps
+ * the product on this thread (see _panel).
  */
-export function _gemmHeap(K: Kernels, m: number, n: number, k: number, offA: number, lda: number, offB: number, ldb: number, offC: number, ldc: number): void {
+export function _gemmHeap(K: Kernels, m: number, n: number, k: number, offA: number, lda: number, offB: number, ldb: number, offC: number, ldc: number, split = true): void {
   if (m === 0 || n === 0 || k === 0) return;
   const mm = m - (m % MR), nn = n - (n % NR);
   const pack = _heapAlloc(Math.min(KC, k) * Math.min(NC, Math.max(nn, NR)));
   const H = _heapView();
   if (mm > 0 && nn > 0 && m < UNPACKED_ROWS) {
     // Few rows of A: packing B would cost more than the kernel's slower reads of it in place.
-    for (let p0 = 0; p0 < k; p0 += KC) {
-      const kc = Math.min(KC, k - p0);
-      _panel(K, 8 * (offA + p0), 8 * lda, 8 * (offB + p0 * ldb), 8 * offC, 8 * ldc, mm, nn / NR, kc, 8 * ldb, 8 * NR);
-    }
+    // One call for all of k: _panel blocks it by KC_BLOCK rows, and splits it across the threads once.
+    _panel(K, 8 * offA, 8 * lda, 8 * offB, 8 * offC, 8 * ldc, mm, nn / NR, k, 8 * ldb, 8 * NR, split);
   } else if (mm > 0 && nn > 0) {
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
@@ -200,7 +208,7 @@ export function _gemmHeap(K: Kernels, m: number, n: number, k: number, offA: num
           let dst = pack + p * NR;
           for (let st = 0; st < ns; st++, dst += kc * NR) copyStrip(H, dst, H, src + st * NR);
         }
-        _panel(K, 8 * (offA + p0), 8 * lda, 8 * pack, 8 * (offC + j0), 8 * ldc, mm, ns, kc, 8 * NR, 8 * kc * NR);
+        _panel(K, 8 * (offA + p0), 8 * lda, 8 * pack, 8 * (offC + j0), 8 * ldc, mm, ns, kc, 8 * NR, 8 * kc * NR, split);
       }
     }
   }

@@ -1,5 +1,7 @@
-import { _gemm } from "./gemm.js";
+import { GEMM_NC, _gemm, _wasmWorthIt } from "./gemm.js";
 import { _secularRoots } from "./secular.js";
+import { MR, NR, _heapAlloc, _heapRelease, _heapView, _kernels, type Kernels } from "./wasm/kernels.js";
+import { _panel } from "./wasm/pool.js";
 
 /** Shared arrays of one divide-and-conquer run (see bidiagonalSvd.ts for the block layout). */
 export interface DcState {
@@ -8,7 +10,7 @@ export interface DcState {
   e: Float64Array;
   U: Float64Array; // [N, N]
   V: Float64Array; // [N, N]
-  /** Scratch for the arrow's vectors, kept between merges (the largest merge sizes it). */
+  /** Scratch for the arrow's vectors, kept between merges (N² each once a merge needs it). */
   Ut?: Float64Array;
   Vt?: Float64Array;
 }
@@ -111,7 +113,8 @@ export function _mergeBidiagonal(st: DcState, start: number, nl: number, nr: num
   // below come out orthogonal however close the σ are), then row i of the vectors of M:
   // v_k ∝ (ẑᵢ / (dᵢ² - σ_k²))ᵢ and u_k ∝ (-1, dᵢ ẑᵢ / (dᵢ² - σ_k²))ᵢ (Jessup & Sorensen 1994).
   // Column norms accumulate on the way; the normalisation happens when the vectors are gathered.
-  if (st.Ut === undefined || st.Ut.length < K * K) { st.Ut = new Float64Array(K * K); st.Vt = new Float64Array(K * K); }
+  // Sized once for the largest merge (K ≤ N): fresh large arrays cost a page fault per 4 KiB.
+  if (st.Ut === undefined || st.Ut.length < K * K) { st.Ut = new Float64Array(N * N); st.Vt = new Float64Array(N * N); }
   const Ut = st.Ut, Vt = st.Vt!; // [active index, root]
   const diff = new Float64Array(K);
   const nu = new Float64Array(K).fill(1), nv = new Float64Array(K);
@@ -197,6 +200,8 @@ function rotateInto(X: Float64Array, base: number, ld: number, r0: number, rows:
   for (let a = 0; a < K; a++) if (type[active[a]] & part) picks.push(a);
   const c = picks.length;
   const from = Int32Array.from(picks, (a) => col[active[a]]); // resolved once, not per row
+  const kernels = _wasmWorthIt(rows, n, c) ? _kernels() : null;
+  if (kernels) return rotateHeap(kernels, X, base, ld, r0, rows, n, from, picks, W, norm, posRoot, K);
   const A = new Float64Array(rows * c), B = new Float64Array(c * n);
   for (let r = 0; r < rows; r++) {
     const src = base + (r0 + r) * ld, dst = r * c;
@@ -208,6 +213,51 @@ function rotateInto(X: Float64Array, base: number, ld: number, r0: number, rows:
   }
   for (let r = 0; r < rows; r++) X.fill(0, base + (r0 + r) * ld, base + (r0 + r) * ld + n);
   _gemm(rows, n, c, 1, A, 0, c, 1, B, 0, n, X, base + r0 * ld, ld);
+}
+
+/**
+ * Doubles of the kernels' memory that rotateHeap may take for a run of size N: its A, B and C for
+ * the largest merge, bounded by rows ≤ N/2 + 1 and columns c ≤ N (see rotateInto).
+ */
+export function _rotateScratch(N: number): number {
+  const mp = Math.ceil((N / 2 + 1) / MR) * MR, np = Math.ceil(N / NR) * NR;
+  return mp * N + N * np + mp * np + 2;
+}
+
+/**
+ * rotateInto's product in the kernels' memory, with the operands written straight into the
+ * layout the kernel reads: A (the gathered columns) row-major and padded to whole MR-row blocks,
+ * B (the scaled arrow vectors) packed into NR-column strips, C zeroed there, so
+ * no operand is built in a fresh JavaScript array and copied again. Each entry of the result is
+ * summed in the same order as by _gemmWasm.
+ */
+function rotateHeap(Kn: Kernels, X: Float64Array, base: number, ld: number, r0: number, rows: number, n: number,
+  from: Int32Array, picks: number[], W: Float64Array, norm: Float64Array, posRoot: Int32Array, K: number): void {
+  const c = from.length;
+  const mp = Math.ceil(rows / MR) * MR, np = Math.ceil(n / NR) * NR;
+  const offA = _heapAlloc(mp * c + c * np + mp * np);
+  const offB = offA + mp * c, offC = offB + c * np;
+  const H = _heapView();
+  for (let r = 0; r < rows; r++) {
+    const src = base + (r0 + r) * ld, dst = offA + r * c;
+    for (let t = 0; t < c; t++) H[dst + t] = X[src + from[t]];
+  }
+  H.fill(0, offA + rows * c, offB + c * np + mp * np); // A's padding rows, B's zero columns, C
+  // B in strips of NR columns that run down all c rows: row t puts column j at
+  // offB + ⌊j/NR⌋·c·NR + t·NR + j mod NR. Row p of a strip is then at a fixed stride, so one
+  // _panel call takes all c rows (in blocks, see `panels`), split across the threads once.
+  const at = new Int32Array(K);
+  for (let k = 0; k < K; k++) at[k] = (posRoot[k] - (posRoot[k] % NR)) * c + (posRoot[k] % NR);
+  for (let t = 0; t < c; t++) {
+    const w = picks[t] * K, row = offB + t * NR;
+    for (let k = 0; k < K; k++) H[row + at[k]] = W[w + k] * norm[k];
+  }
+  for (let j0 = 0; j0 < np; j0 += GEMM_NC) { // column panels whose blocks of B stay in L2
+    const nc = Math.min(GEMM_NC, np - j0);
+    _panel(Kn, 8 * offA, 8 * c, 8 * (offB + j0 * c), 8 * (offC + j0), 8 * np, mp, nc / NR, c, 8 * NR, 8 * c * NR);
+  }
+  for (let r = 0; r < rows; r++) X.set(H.subarray(offC + r * np, offC + r * np + n), base + (r0 + r) * ld);
+  _heapRelease(offA);
 }
 
 /** Columns ci, cj of the rows × · block at `base` become (c·ci + s·cj, -s·ci + c·cj). */

@@ -23,15 +23,50 @@ export interface Reflectors {
 const NB = 32; // reflectors per block (measured: 32 beats 48, 64 and 96 at n = 256, ties at 1024)
 
 /**
+ * From L · ncols entries of X on, _applyReflectors works on a copy of X in the kernels' memory
+ * (where there is one), so X itself is only written, at the end.
+ */
+const RESIDENT_ENTRIES = 16384;
+
+/**
+ * Whether _applyReflectors(H, X, …, ncols, …) writes X only once it has read every reflector, so
+ * that X may be the very array that holds them (svd's output overwriting its scratch copy).
+ */
+export function _writesAfterReading(H: Reflectors, ncols: number): boolean {
+  return H.L * ncols >= RESIDENT_ENTRIES && _kernels() !== null;
+}
+
+/** Doubles applyResident allocates for X (row stride ncols + 8), Yᵀ, Y, T, W and TW. */
+const residentDoubles = (L: number, ncols: number) => L * (ncols + 8) + 2 * NB * L + NB * NB + 2 * NB * ncols;
+
+/**
+ * Doubles of the kernels' memory _applyReflectors takes for L × ncols, at most (for callers that
+ * must know ahead whether everything fits, see _heapFits).
+ */
+export function _reflectorsScratch(L: number, ncols: number): number {
+  return residentDoubles(L, ncols) + GEMM_HEAP_SCRATCH + 4; // + 16-byte alignment of each allocation
+}
+
+/**
+ * Writes the starting value of X (L × ncols) into `dst` from `off` with row stride `ld`: for a
+ * caller whose X is not yet in an array of its own (see _applyReflectors).
+ */
+export type LoadX = (dst: Float64Array, off: number, ld: number) => void;
+
+/**
  * X ← Q X (or Qᵀ X when `transpose`), X being L × ncols row-major at xOff with row stride ldx.
  * Blocks of NB reflectors are applied as one compact-WY update I - Y T Yᵀ (Schreiber & Van Loan
  * 1989, "A storage-efficient WY representation for products of Householder transformations"),
  * so nearly all the work is two matrix products instead of 2·count rank-one updates.
+ * With `load`, X's starting value comes from it (X's own entries are never read): svd writes
+ * the bidiagonal's vectors straight into the kernels' copy, instead of into X to be copied there.
  */
-export function _applyReflectors(H: Reflectors, X: Float64Array, xOff: number, ldx: number, ncols: number, transpose: boolean): void {
+export function _applyReflectors(H: Reflectors, X: Float64Array, xOff: number, ldx: number, ncols: number, transpose: boolean, load?: LoadX): void {
+  if (load && (H.count === 0 || ncols === 0)) load(X, xOff, ldx);
   if (H.count === 0 || ncols === 0) return;
-  const K = H.L * ncols >= 16384 ? _kernels() : null;
-  if (K) return applyResident(K, H, X, xOff, ldx, ncols, transpose);
+  const K = H.L * ncols >= RESIDENT_ENTRIES ? _kernels() : null;
+  if (K) return applyResident(K, H, X, xOff, ldx, ncols, transpose, load);
+  load?.(X, xOff, ldx);
   const nblocks = Math.ceil(H.count / NB);
   const Yt = new Float64Array(NB * H.L);
   const T = new Float64Array(NB * NB);
@@ -57,14 +92,15 @@ export function _applyReflectors(H: Reflectors, X: Float64Array, xOff: number, l
  * The same in the kernels' memory: X is copied in once and out once, and every product of every
  * block updates it in place (copying X per product cost ~40% extra at n = 1024).
  */
-function applyResident(K: Kernels, H: Reflectors, X: Float64Array, xOff: number, ldx: number, ncols: number, transpose: boolean): void {
+function applyResident(K: Kernels, H: Reflectors, X: Float64Array, xOff: number, ldx: number, ncols: number, transpose: boolean, load?: LoadX): void {
   const L = H.L;
   const ld = ncols + 8; // X's row stride, padded off multiples of 8 KiB (see _gemmHeap)
-  const base = _heapAlloc(L * ld + 2 * NB * L + NB * NB + 2 * NB * ncols);
+  const base = _heapAlloc(residentDoubles(L, ncols));
   _heapRelease(_heapAlloc(GEMM_HEAP_SCRATCH)); // reserve, so the view below stays attached
   const M = _heapView();
   const xh = base, yt = xh + L * ld, y = yt + NB * L, t = y + L * NB, w = t + NB * NB, tw = w + NB * ncols;
-  for (let i = 0; i < L; i++) M.set(X.subarray(xOff + i * ldx, xOff + i * ldx + ncols), xh + i * ld);
+  if (load) load(M, xh, ld);
+  else for (let i = 0; i < L; i++) M.set(X.subarray(xOff + i * ldx, xOff + i * ldx + ncols), xh + i * ld);
   const nblocks = Math.ceil(H.count / NB);
   const Yt = new Float64Array(NB * L);
   const T = new Float64Array(NB * NB);
@@ -83,7 +119,8 @@ function applyResident(K: Kernels, H: Reflectors, X: Float64Array, xOff: number,
     M.fill(0, w, w + b * ncols);
     _gemmHeap(K, b, ncols, len, yt, len, xh + r0 * ld, ld, w, ncols); // W = Yᵀ X
     M.fill(0, tw, tw + b * ncols);
-    _gemmHeap(K, b, ncols, b, t, NB, w, ncols, tw, ncols); // -T W
+    // -T W: ~100 µs alone, about what waking a worker for half of it costs here
+    _gemmHeap(K, b, ncols, b, t, NB, w, ncols, tw, ncols, false);
     _gemmHeap(K, len, ncols, b, y, NB, tw, ncols, xh + r0 * ld, ld); // X -= Y T W
   }
   for (let i = 0; i < L; i++) X.set(M.subarray(xh + i * ld, xh + i * ld + ncols), xOff + i * ldx);

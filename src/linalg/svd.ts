@@ -1,11 +1,12 @@
 import { _bidiagonalize } from "./bidiagonalize.js";
-import { _bidiagonalSvd, LEAF } from "./bidiagonalSvd.js";
+import { _bidiagonalSvd, _bidiagonalSvdResident, LEAF } from "./bidiagonalSvd.js";
 import { _requireFinite, _toMatrix } from "./checks.js";
 import { _jacobiRows } from "./jacobiSvd.js";
 import type { Matrix, MatrixLike } from "./matrix.js";
 import { _qrFactor } from "./qr.js";
-import { _applyReflectors } from "./reflectors.js";
+import { _applyReflectors, _reflectorsScratch, _writesAfterReading, type LoadX } from "./reflectors.js";
 import { _extremeScale } from "./scaling.js";
+import { _heapRelease, _heapView } from "./wasm/kernels.js";
 
 /** Thin singular value decomposition A = U diag(S) Vᵀ of an m × n matrix, k = min(m, n). */
 export interface SVD {
@@ -78,7 +79,7 @@ export function _viaTall(M: Matrix, tall: (F: Float64Array, m: number, n: number
   return r;
 }
 
-/** SVD of the row-major m × n array F with m ≥ n; F is overwritten. */
+/** SVD of the row-major m × n array F with m ≥ n; F is overwritten, and may come back as U's data. */
 export function _svdTall(F: Float64Array, m: number, n: number, sides: Sides = "both"): SVD {
   if (n === 0) return { U: { rows: m, cols: 0, data: new Float64Array(0) }, S: new Float64Array(0), V: { rows: 0, cols: 0, data: new Float64Array(0) } };
   if (n <= LEAF) return jacobiTall(F, m, n);
@@ -94,26 +95,38 @@ export function _svdTall(F: Float64Array, m: number, n: number, sides: Sides = "
     return { U: { rows: m, cols: n, data: U }, S: inner.S, V: inner.V };
   }
   const B = _bidiagonalize(F, m, n);
-  const { s, U: Ub, V: Vb } = _bidiagonalSvd(B.d, B.e, n);
+  // The bidiagonal's U and V stay in the kernels' memory where there is one, and the
+  // back-transformation reads them from there.
+  const R = _bidiagonalSvdResident(B.d, B.e, n, _reflectorsScratch(m, n));
+  const plain = R === null ? _bidiagonalSvd(B.d, B.e, n) : null;
+  const s = R ? R.s : plain!.s;
   const S = new Float64Array(n);
   // The bidiagonal solver returns ascending values; reverse the columns for descending S.
   for (let j = 0; j < n; j++) S[j] = s[n - 1 - j];
-  // The n × n factor's rows, each reversed (native copy and reverse), above zero rows up to `rows`.
-  const reversed = (X: Float64Array, rows: number) => {
-    const Y = new Float64Array(rows * n);
-    Y.set(X.subarray(0, n * n));
-    for (let i = 0; i < n; i++) Y.subarray(i * n, (i + 1) * n).reverse();
-    return Y;
+  // X starts as the n × n factor with each row reversed (native copy and reverse), above zero
+  // rows up to `rows`.
+  const start = (left: boolean, rows: number): LoadX => (dst, off, ld) => {
+    const src = R ? _heapView() : left ? plain!.U : plain!.V;
+    const from = R ? (left ? R.u : R.v) : 0;
+    for (let i = 0; i < n; i++) {
+      const a = from + i * n, b = off + i * ld;
+      dst.set(src.subarray(a, a + n), b);
+      dst.subarray(b, b + n).reverse();
+    }
+    for (let i = n; i < rows; i++) dst.fill(0, off + i * ld, off + i * ld + n);
   };
   let U: Matrix = none(m), V: Matrix = none(n);
-  if (sides !== "right") {
-    U = { rows: m, cols: n, data: reversed(Ub, m) };
-    _applyReflectors(B.left, U.data, 0, n, n, false);
-  }
   if (sides !== "left") {
-    V = { rows: n, cols: n, data: reversed(Vb, n) };
-    _applyReflectors(B.right, V.data, 0, n, n, false);
+    V = { rows: n, cols: n, data: new Float64Array(n * n) };
+    _applyReflectors(B.right, V.data, 0, n, n, false, start(false, n));
   }
+  if (sides !== "right") {
+    // U (m × n, like F) goes into F itself where the reflectors stored there are all read
+    // before it is written, after V's: one fresh m × n array fewer (a page fault per 4 KiB).
+    U = { rows: m, cols: n, data: _writesAfterReading(B.left, n) ? F : new Float64Array(m * n) };
+    _applyReflectors(B.left, U.data, 0, n, n, false, start(true, m));
+  }
+  if (R) _heapRelease(R.base);
   return { U, S, V };
 }
 

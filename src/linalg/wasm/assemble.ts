@@ -2,7 +2,7 @@
  * A minimal WebAssembly binary writer: just enough to build linalg's SIMD kernels (kernels.ts)
  * when the module loads, so the project needs no compiler toolchain and ships no binary blob.
  * Format: the WebAssembly Core Specification 2.0, §5 "Binary Format", plus the fixed-width SIMD
- * opcodes (prefix 0xFD).
+ * opcodes (prefix 0xFD) and two atomic ones of the threads proposal (prefix 0xFE).
  */
 
 export type Bytes = number[];
@@ -39,6 +39,7 @@ function sleb(v: number): Bytes {
 }
 
 const simd = (code: number): Bytes => [0xfd, ...uleb(code)];
+const atomic = (code: number): Bytes => [0xfe, ...uleb(code)];
 
 /** The instructions the kernels use; memory offsets are in bytes, alignment hints natural. */
 export const op = {
@@ -51,6 +52,9 @@ export const op = {
   i32Mul: [0x6c] as Bytes,
   i32And: [0x71] as Bytes,
   i32LtS: [0x48] as Bytes,
+  i32GtS: [0x4a] as Bytes,
+  i32Ne: [0x47] as Bytes,
+  i32ShrU: [0x76] as Bytes,
   select: [0x1b] as Bytes,
   call: (func: number): Bytes => [0x10, ...uleb(func)],
   i32GeS: [0x4e] as Bytes,
@@ -75,6 +79,9 @@ export const op = {
   f64x2Add: simd(0xf0),
   f64x2Sub: simd(0xf1),
   f64x2Mul: simd(0xf2),
+  /** Threads proposal: sequentially consistent 32-bit load and compare-exchange (4-byte aligned). */
+  i32AtomicLoad: (offset = 0): Bytes => [...atomic(0x10), 2, ...uleb(offset)],
+  i32AtomicCmpxchg: (offset = 0): Bytes => [...atomic(0x48), 2, ...uleb(offset)],
 };
 
 export interface WasmFunction {

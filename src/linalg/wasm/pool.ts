@@ -1,11 +1,18 @@
-import { MR, NR, _onSharedMemory, _sharedKernels, _threads, type Kernels } from "./kernels.js";
+import { CLAIMS, KC_BLOCK, MR, NR, _onSharedMemory, _setClaims, _sharedKernels, _threads, type Kernels } from "./kernels.js";
 import { Team } from "./team.js";
 
 /**
  * linalg's product kernel on several threads: a team (team.ts) of workers on the kernels' shared
- * memory, started on the first panel large enough to split. A panel is split by whole MR-row
- * blocks or whole NR-column strips of C, so every entry of C is computed by the same instructions
- * in the same order whichever thread computes it: results are bit-identical for any thread count.
+ * memory, started on the first panel large enough to split. A panel is split into chunks of whole
+ * MR-row blocks or whole NR-column strips of C, which the threads claim one at a time (`panels`
+ * in kernels.ts), so every entry of C is computed by the same instructions in the same order
+ * whichever thread computes it: results are bit-identical for any thread count.
+ *
+ * Claimed chunks rather than one fixed share per thread, because the shares did not take equal
+ * time: a worker's ran 1.5–2× longer than this thread's on the SVD's merge and back-transformation
+ * products (its core shared with other processes, or its operands in this core's cache), and this
+ * thread waited. svd 1024², in alternating calls in one process against the code before: 0.89×
+ * its time with claimed chunks, 0.97× with fixed halves (the rest of the code the same).
  */
 
 /**
@@ -15,8 +22,16 @@ import { Team } from "./team.js";
  */
 const MIN_SPLIT = 1 << 20;
 
-const FUNCTIONS = ["panel"] as const;
-const PANEL = 0;
+/**
+ * Multiply-adds per chunk of a split panel (see `panels` in kernels.ts): ~30 µs of work, so a
+ * claim (one compare-exchange) costs nothing beside it, while a panel still makes enough chunks
+ * for the faster thread to take up the slower one's slack.
+ */
+const CHUNK = 1 << 18;
+const MAX_CHUNKS = 64;
+
+const FUNCTIONS = ["panels"] as const;
+const PANELS = 0;
 
 let team: Team | undefined;
 
@@ -30,18 +45,32 @@ _onSharedMemory(() => {
 
 /**
  * K.panel(pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip) (see Kernels), split across the
- * threads when it is large enough: by row blocks when C has at least as many rows as columns
- * (each thread then reads its own rows of A and all of B), else by column strips.
+ * threads when it is large enough and `split`: into chunks of rows when C has at least as many
+ * rows as columns (each thread then reads its own rows of A and all of B), else of column strips.
+ * This thread claims chunks from the top or left of C, workers from the bottom or right.
+ * A kc above KC_BLOCK is for B read in place (row p at pB + p·bRow) and runs in blocks of
+ * KC_BLOCK rows (see `panels`), with one split for all of them.
  */
-export function _panel(K: Kernels, pA: number, lda: number, pB: number, pC: number, ldc: number, mp: number, ns: number, kc: number, bRow: number, bStrip: number): void {
-  const T = _threads(), sk = T > 1 && mp * ns * NR * kc >= MIN_SPLIT ? _sharedKernels() : null;
-  if (sk === null) return K.panel(pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip);
+export function _panel(K: Kernels, pA: number, lda: number, pB: number, pC: number, ldc: number, mp: number, ns: number, kc: number, bRow: number, bStrip: number, split = true): void {
+  const T = _threads(), sk = split && T > 1 && mp * ns * NR * kc >= MIN_SPLIT ? _sharedKernels() : null;
+  if (sk === null) {
+    for (let p0 = 0; p0 < kc; p0 += KC_BLOCK) K.panel(pA + 8 * p0, lda, pB + p0 * bRow, pC, ldc, mp, ns, Math.min(KC_BLOCK, kc - p0), bRow, bStrip);
+    return;
+  }
   team ??= new Team(sk.module, sk.memory, FUNCTIONS, T - 1);
   const byRows = mp >= ns * NR;
-  team.split(PANEL, byRows ? mp / MR : ns, (u0, u1) => byRows
-    ? [pA + u0 * MR * lda, lda, pB, pC + u0 * MR * ldc, ldc, (u1 - u0) * MR, ns, kc, bRow, bStrip]
-    : [pA, lda, pB + u0 * bStrip, pC + u0 * 8 * NR, ldc, mp, u1 - u0, kc, bRow, bStrip],
-  (a) => K.panel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]));
+  const units = byRows ? mp : ns; // rows, or strips of NR columns
+  const chunks = Math.max(2, Math.min(MAX_CHUNKS, Math.floor((mp * ns * NR * kc) / CHUNK)));
+  let chunk = Math.ceil(units / chunks);
+  if (byRows) chunk = Math.ceil(chunk / MR) * MR;
+  _setClaims(0, Math.ceil(units / chunk));
+  const args = (fromEnd: number) => [pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip, CLAIMS, (chunk << 2) | (fromEnd << 1) | (byRows ? 1 : 0)];
+  // Every thread gets the whole panel and claims chunks until none is left: this one from the
+  // first, the workers from the last, so each mostly keeps to its own end of C.
+  team.split(PANELS, 2, () => args(1), () => {
+    const a = args(0);
+    K.panels(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
+  });
 }
 
 /** Workers started and ready, and calls shared with them so far (for tests). */
