@@ -50,6 +50,20 @@ function transposeG(pG: number, n: number, k: number, pT: number, np: number, J:
   ]);
 }
 
+/**
+ * dst[i] += s · src[i] for i = 0 … count − 1 in pairs (count even), with dst and src byte
+ * addresses in locals and s a splatted v128 local; the multiply, then the add, as in model.ts.
+ * Uses local I.
+ */
+function axpy(I: number, count: Bytes[], dst: number, src: number, s: number): Bytes[] {
+  return loop(I, zero, count, 2, [
+    ...at(dst, get(I)),
+    ...at(dst, get(I)), op.v128Load(0),
+    op.localGet(s), ...at(src, get(I)), op.v128Load(0), op.f64x2Mul, op.f64x2Add,
+    op.v128Store(0),
+  ]);
+}
+
 /** Zeroes `count` doubles (even) from byte address `p`. Uses local I. */
 function zeroFill(p: number, count: Bytes[], I: number): Bytes[] {
   return loop(I, zero, count, 2, [...at(p, get(I)), op.f64Const0(), op.f64x2Splat, op.v128Store(0)]);
@@ -71,12 +85,7 @@ export function productKernel(): WasmFunction {
       ...loop(J, zero, get(k), 1, [
         ...at(pF, madd(A, k, J)), op.v128Load64Splat(0), op.localSet(f),
         ...at(pT, [op.localGet(J), op.localGet(np), op.i32Mul]), op.localSet(t),
-        ...loop(B, zero, get(np), 2, [
-          ...at(row, get(B)),
-          ...at(row, get(B)), op.v128Load(0),
-          op.localGet(f), ...at(t, get(B)), op.v128Load(0), op.f64x2Mul, op.f64x2Add,
-          op.v128Store(0),
-        ]),
+        ...axpy(B, get(np), row, t, f),
       ]),
     ]),
   ];
@@ -92,7 +101,7 @@ export function productKernel(): WasmFunction {
  */
 export function gdStepKernel(): WasmFunction {
   const [pS, pF, pG, n, k, eta, symmetric, pT] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [np, kp, dF, dGt, A, J, B, row, s, g] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const [np, kp, dF, dGt, A, J, B, row, s, g, dFrow] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
   /** P[a, j] −= η · (the f64 that `step` pushes), for every a < n, j < k. */
   const update = (P: number, step: Bytes[]): Bytes[] => loop(A, zero, get(n), 1, loop(J, zero, get(k), 1, [
     ...at(P, madd(A, k, J)),
@@ -109,27 +118,18 @@ export function gdStepKernel(): WasmFunction {
     ...zeroFill(dGt, [op.localGet(k), op.localGet(np), op.i32Mul], J),
     ...loop(A, zero, get(n), 1, [
       ...at(pS, [op.localGet(A), op.localGet(n), op.i32Mul]), op.localSet(row),
+      ...at(dF, [op.localGet(A), op.localGet(kp), op.i32Mul]), op.localSet(dFrow),
       // dF[a, :] += S[a, b] · G[b, :]; for odd k the last pair reads one double past row b of G.
       ...loop(B, zero, get(n), 1, [
         ...at(row, get(B)), op.v128Load64Splat(0), op.localSet(s),
         ...at(pG, [op.localGet(B), op.localGet(k), op.i32Mul]), op.localSet(g),
-        ...loop(J, zero, get(kp), 2, [
-          ...at(dF, madd(A, kp, J)),
-          ...at(dF, madd(A, kp, J)), op.v128Load(0),
-          op.localGet(s), ...at(g, get(J)), op.v128Load(0), op.f64x2Mul, op.f64x2Add,
-          op.v128Store(0),
-        ]),
+        ...axpy(J, get(kp), dFrow, g, s),
       ]),
       // dGᵀ[j, :] += F[a, j] · S[a, :]
       ...loop(J, zero, get(k), 1, [
         ...at(pF, madd(A, k, J)), op.v128Load64Splat(0), op.localSet(s),
         ...at(dGt, [op.localGet(J), op.localGet(np), op.i32Mul]), op.localSet(g),
-        ...loop(B, zero, get(np), 2, [
-          ...at(g, get(B)),
-          ...at(g, get(B)), op.v128Load(0),
-          op.localGet(s), ...at(row, get(B)), op.v128Load(0), op.f64x2Mul, op.f64x2Add,
-          op.v128Store(0),
-        ]),
+        ...axpy(B, get(np), g, row, s),
       ]),
     ]),
     // The update. XXᵀ: F[a, j] −= η · (dF[a, j] + dGᵀ[j, a]).
@@ -142,5 +142,5 @@ export function gdStepKernel(): WasmFunction {
     ...update(pG, [...at(dGt, madd(J, np, A)), op.f64Load(0)]),
     op.end,
   ];
-  return { name: "gdStep", params: [I32, I32, I32, I32, I32, F64, I32, I32], locals: [...Array(8).fill(I32), V128, I32], body };
+  return { name: "gdStep", params: [I32, I32, I32, I32, I32, F64, I32, I32], locals: [...Array(8).fill(I32), V128, I32, I32], body };
 }
