@@ -14,19 +14,7 @@
  * row (whose own pass rewrites it) or into the padding. The scratch holds G transposed (k rows of
  * np = n rounded up to even, the extra column zero) and the two gradients.
  */
-import { F64, I32, V128, op, type Bytes, type WasmFunction } from "../../linalg/wasm/assemble.js";
-
-/** `for (idx = from; idx < to; idx += step) body`, with `from` and `to` as code that pushes an i32. */
-function loop(idx: number, from: Bytes[], to: Bytes[], step: number, body: Bytes[]): Bytes[] {
-  return [
-    ...from, op.localSet(idx),
-    op.block, op.loop,
-    op.localGet(idx), ...to, op.i32GeS, op.brIf(1),
-    ...body,
-    op.localGet(idx), op.i32Const(step), op.i32Add, op.localSet(idx),
-    op.br(0), op.end, op.end,
-  ];
-}
+import { F64, I32, V128, forLoop, op, type Bytes, type WasmFunction } from "../../linalg/wasm/assemble.js";
 
 const get = (local: number): Bytes[] => [op.localGet(local)];
 const zero: Bytes[] = [op.i32Const(0)];
@@ -42,9 +30,9 @@ const even = (x: number): Bytes[] => [op.localGet(x), op.i32Const(1), op.i32Add,
  * stays: the pad column). Uses locals J, B.
  */
 function transposeG(pG: number, n: number, k: number, pT: number, np: number, J: number, B: number): Bytes[] {
-  return loop(J, zero, get(k), 1, [
+  return forLoop(J, zero, get(k), 1, [
     ...at(pT, [...madd(J, np, np), op.i32Const(-1), op.i32Add]), op.f64Const0(), op.f64Store(0),
-    ...loop(B, zero, get(n), 1, [
+    ...forLoop(B, zero, get(n), 1, [
       ...at(pT, madd(J, np, B)), ...at(pG, madd(B, k, J)), op.f64Load(0), op.f64Store(0),
     ]),
   ]);
@@ -56,7 +44,7 @@ function transposeG(pG: number, n: number, k: number, pT: number, np: number, J:
  * Uses local I.
  */
 function axpy(I: number, count: Bytes[], dst: number, src: number, s: number): Bytes[] {
-  return loop(I, zero, count, 2, [
+  return forLoop(I, zero, count, 2, [
     ...at(dst, get(I)),
     ...at(dst, get(I)), op.v128Load(0),
     op.localGet(s), ...at(src, get(I)), op.v128Load(0), op.f64x2Mul, op.f64x2Add,
@@ -66,7 +54,7 @@ function axpy(I: number, count: Bytes[], dst: number, src: number, s: number): B
 
 /** Zeroes `count` doubles (even) from byte address `p`. Uses local I. */
 function zeroFill(p: number, count: Bytes[], I: number): Bytes[] {
-  return loop(I, zero, count, 2, [...at(p, get(I)), op.f64Const0(), op.f64x2Splat, op.v128Store(0)]);
+  return forLoop(I, zero, count, 2, [...at(p, get(I)), op.f64Const0(), op.f64x2Splat, op.v128Store(0)]);
 }
 
 /**
@@ -79,10 +67,10 @@ export function productKernel(): WasmFunction {
   const body: Bytes[] = [
     ...even(n), op.localSet(np),
     ...transposeG(pG, n, k, pT, np, J, B),
-    ...loop(A, zero, get(n), 1, [
+    ...forLoop(A, zero, get(n), 1, [
       ...at(pX, [op.localGet(A), op.localGet(n), op.i32Mul]), op.localSet(row),
       ...zeroFill(row, get(np), B),
-      ...loop(J, zero, get(k), 1, [
+      ...forLoop(J, zero, get(k), 1, [
         ...at(pF, madd(A, k, J)), op.v128Load64Splat(0), op.localSet(f),
         ...at(pT, [op.localGet(J), op.localGet(np), op.i32Mul]), op.localSet(t),
         ...axpy(B, get(np), row, t, f),
@@ -103,7 +91,7 @@ export function gdStepKernel(): WasmFunction {
   const [pS, pF, pG, n, k, eta, symmetric, pT] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [np, kp, dF, dGt, A, J, B, row, s, g, dFrow] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
   /** P[a, j] −= η · (the f64 that `step` pushes), for every a < n, j < k. */
-  const update = (P: number, step: Bytes[]): Bytes[] => loop(A, zero, get(n), 1, loop(J, zero, get(k), 1, [
+  const update = (P: number, step: Bytes[]): Bytes[] => forLoop(A, zero, get(n), 1, forLoop(J, zero, get(k), 1, [
     ...at(P, madd(A, k, J)),
     ...at(P, madd(A, k, J)), op.f64Load(0), op.localGet(eta), ...step, op.f64Mul, op.f64Sub,
     op.f64Store(0),
@@ -116,17 +104,17 @@ export function gdStepKernel(): WasmFunction {
     ...transposeG(pG, n, k, pT, np, J, B),
     ...zeroFill(dF, [op.localGet(n), op.localGet(kp), op.i32Mul], J),
     ...zeroFill(dGt, [op.localGet(k), op.localGet(np), op.i32Mul], J),
-    ...loop(A, zero, get(n), 1, [
+    ...forLoop(A, zero, get(n), 1, [
       ...at(pS, [op.localGet(A), op.localGet(n), op.i32Mul]), op.localSet(row),
       ...at(dF, [op.localGet(A), op.localGet(kp), op.i32Mul]), op.localSet(dFrow),
       // dF[a, :] += S[a, b] · G[b, :]; for odd k the last pair reads one double past row b of G.
-      ...loop(B, zero, get(n), 1, [
+      ...forLoop(B, zero, get(n), 1, [
         ...at(row, get(B)), op.v128Load64Splat(0), op.localSet(s),
         ...at(pG, [op.localGet(B), op.localGet(k), op.i32Mul]), op.localSet(g),
         ...axpy(J, get(kp), dFrow, g, s),
       ]),
       // dGᵀ[j, :] += F[a, j] · S[a, :]
-      ...loop(J, zero, get(k), 1, [
+      ...forLoop(J, zero, get(k), 1, [
         ...at(pF, madd(A, k, J)), op.v128Load64Splat(0), op.localSet(s),
         ...at(dGt, [op.localGet(J), op.localGet(np), op.i32Mul]), op.localSet(g),
         ...axpy(B, get(np), g, row, s),

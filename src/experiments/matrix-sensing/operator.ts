@@ -18,7 +18,7 @@
  * per step along a row), mp = m rounded up to a multiple of 3·GROUPS and Vp = V to a multiple of
  * 3 (the register block). Padding stays zero.
  */
-import { F64, I32, V128, op, wasmModule, type Bytes } from "../../linalg/wasm/assemble.js";
+import { F64, I32, V128, forLoop, op, wasmModule, type Bytes } from "../../linalg/wasm/assemble.js";
 import { _threads } from "../../linalg/wasm/kernels.js";
 import { Team } from "../../linalg/wasm/team.js";
 import { gdStepKernel, productKernel } from "./factorKernels.js";
@@ -34,6 +34,9 @@ const UNROLL = 2; // f64x2 steps per trip along a row
  * four, on any machine. Four groups keep two or four threads evenly busy.
  */
 const GROUPS = 4;
+
+/** The double of the kernels' memory that holds m for `fused` (after the two zero doubles). */
+const M_AT = 2;
 
 export interface SensingOperator {
   /** "wasm-simd" or "js": which kernels run. */
@@ -106,12 +109,12 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
   let base = 2; // doubles 0-1: sixteen zero bytes the kernels splat for 0.0
   let team: Team | null = null;
   if (K) {
-    base = 4; // and double 2 holds m, the divisor of the residuals
+    base = 4; // and double M_AT holds m, the divisor of the residuals
     const bytes = 8 * (base + sizes.reduce((s, x) => s + x, 0));
     const pages = Math.ceil(bytes / 65536);
     const memory = new WebAssembly.Memory(K.shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
     heap = new Float64Array(memory.buffer);
-    heap[2] = m;
+    heap[M_AT] = m;
     K.bind(memory);
     if (K.shared) team = new Team(K.module, memory, ["fused"], threads - 1);
   } else {
@@ -137,7 +140,7 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
     const [pA, pX, pR, pS, pY, pT] = [offA, offX, offR, offS, offY, offT].map((o) => 8 * o);
     // Groups [g0, g1): their rows of A, R and y, and their partials of S.
     const share = (g0: number, g1: number) =>
-      [pA + 8 * g0 * rows * ld, pX, pR + 8 * g0 * rows, pS + 8 * g0 * Vp * ld, rows, Vp, ld, ld, mp, pY + 8 * g0 * rows, g1 - g0, 16];
+      [pA + 8 * g0 * rows * ld, pX, pR + 8 * g0 * rows, pS + 8 * g0 * Vp * ld, rows, Vp, ld, ld, mp, pY + 8 * g0 * rows, g1 - g0, 8 * M_AT];
     const fused = (a: number[]) => K.fused(...(a as FusedArgs));
     return {
       kind: "wasm-simd", threads, ld, mp, Vp, X, R, S, Y,
@@ -171,7 +174,6 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
   };
 }
 
-type KernelArgs = [pA: number, pY: number, pR: number, rows: number, Vp: number, len: number, ld: number, mps: number];
 type FusedArgs = [pA: number, pX: number, pR: number, pS: number, rows: number, Vp: number, len: number, ld: number, mps: number, py: number, groups: number, pm: number];
 
 interface Kernels {
@@ -229,8 +231,8 @@ function kernels(shared: boolean): Kernels | null {
 // Both kernels take (pA, pY, pR, rows, Vp, len, ld, mps): byte pointers to A's first row, to
 // the variant rows Y (X for forward, S for adjoint) and to R's entry for A's first row; then, in
 // doubles, how many rows of A (a multiple of 3), variants Vp (a multiple of 3) and entries per
-// row (a multiple of 4) to take, the row stride ld of A and Y, and the row stride mps of R. A
-// thread's share is a block of rows (forward) or of columns (adjoint) of the whole operator.
+// row (a multiple of 4) to take, the row stride ld of A and Y, and the row stride mps of R.
+// `fused` calls them on one block of three rows at a time.
 const [P_A, P_Y, P_R, ROWS, VP, LEN, LD, MPS] = [0, 1, 2, 3, 4, 5, 6, 7];
 const PARAMS = 8;
 // i32 locals after the parameters; then the v128 locals.
@@ -352,31 +354,23 @@ function fusedKernel() {
       op.f64Sub, op.localGet(mv), op.f64Div, op.f64Store(8 * k),
     );
   }
+  const zero = [op.i32Const(0)];
   const body: Bytes[] = [
     op.localGet(pm), op.f64Load(0), op.localSet(mv),
-    op.i32Const(0), op.localSet(g),
-    op.block, op.loop,
-    op.localGet(g), op.localGet(groups), op.i32GeS, op.brIf(1),
-    op.i32Const(0), op.localSet(i),
-    op.block, op.loop,
-    op.localGet(i), op.localGet(rows), op.i32GeS, op.brIf(1),
-    ...block(FORWARD, pX),
-    op.i32Const(0), op.localSet(v),
-    op.block, op.loop,
-    op.localGet(v), op.localGet(Vp), op.i32GeS, op.brIf(1),
-    ...rowOfR, op.localGet(v), op.localGet(mps), op.i32Mul, op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(r),
-    ...residual,
-    op.localGet(v), op.i32Const(1), op.i32Add, op.localSet(v),
-    op.br(0), op.end, op.end,
-    ...block(ADJOINT, pS),
-    op.localGet(i), op.i32Const(B), op.i32Add, op.localSet(i),
-    op.br(0), op.end, op.end,
-    ...bump(pA, [op.localGet(rows), op.localGet(ld), op.i32Mul]),
-    ...bump(pR, [op.localGet(rows)]),
-    ...bump(py, [op.localGet(rows)]),
-    ...bump(pS, [op.localGet(Vp), op.localGet(ld), op.i32Mul]),
-    op.localGet(g), op.i32Const(1), op.i32Add, op.localSet(g),
-    op.br(0), op.end, op.end,
+    ...forLoop(g, zero, [op.localGet(groups)], 1, [
+      ...forLoop(i, zero, [op.localGet(rows)], B, [
+        ...block(FORWARD, pX),
+        ...forLoop(v, zero, [op.localGet(Vp)], 1, [
+          ...rowOfR, op.localGet(v), op.localGet(mps), op.i32Mul, op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(r),
+          ...residual,
+        ]),
+        ...block(ADJOINT, pS),
+      ]),
+      ...bump(pA, [op.localGet(rows), op.localGet(ld), op.i32Mul]),
+      ...bump(pR, [op.localGet(rows)]),
+      ...bump(py, [op.localGet(rows)]),
+      ...bump(pS, [op.localGet(Vp), op.localGet(ld), op.i32Mul]),
+    ]),
   ];
   return { name: "fused", params: Array(12).fill(I32), locals: [I32, I32, I32, I32, F64], body };
 }
@@ -388,23 +382,15 @@ function fusedKernel() {
 function sumKernel() {
   const [pS, len, parts, stride] = [0, 1, 2, 3];
   const [j, p, q, acc] = [4, 5, 6, 7];
-  const body: Bytes[] = [
-    op.i32Const(0), op.localSet(j),
-    op.block, op.loop,
-    op.localGet(j), op.localGet(len), op.i32GeS, op.brIf(1),
+  const body: Bytes[] = forLoop(j, [op.i32Const(0)], [op.localGet(len)], 2, [
     op.localGet(pS), op.localGet(j), op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(q),
     op.localGet(q), op.v128Load(0), op.localSet(acc),
-    op.i32Const(1), op.localSet(p),
-    op.block, op.loop,
-    op.localGet(p), op.localGet(parts), op.i32GeS, op.brIf(1),
-    op.localGet(q), op.localGet(stride), op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(q),
-    op.localGet(acc), op.localGet(q), op.v128Load(0), op.f64x2Add, op.localSet(acc),
-    op.localGet(q), op.f64Const0(), op.f64x2Splat, op.v128Store(0), // P_p is zero for the next pass
-    op.localGet(p), op.i32Const(1), op.i32Add, op.localSet(p),
-    op.br(0), op.end, op.end,
+    ...forLoop(p, [op.i32Const(1)], [op.localGet(parts)], 1, [
+      op.localGet(q), op.localGet(stride), op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(q),
+      op.localGet(acc), op.localGet(q), op.v128Load(0), op.f64x2Add, op.localSet(acc),
+      op.localGet(q), op.f64Const0(), op.f64x2Splat, op.v128Store(0), // P_p is zero for the next pass
+    ]),
     op.localGet(pS), op.localGet(j), op.i32Const(8), op.i32Mul, op.i32Add, op.localGet(acc), op.v128Store(0),
-    op.localGet(j), op.i32Const(2), op.i32Add, op.localSet(j),
-    op.br(0), op.end, op.end,
-  ];
+  ]);
   return { name: "sum", params: Array(4).fill(I32), locals: [I32, I32, I32, V128], body };
 }

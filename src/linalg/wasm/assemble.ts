@@ -84,6 +84,21 @@ export const op = {
   i32AtomicCmpxchg: (offset = 0): Bytes => [...atomic(0x48), 2, ...uleb(offset)],
 };
 
+/**
+ * `for (idx = from; idx < to; idx += step) body` (signed compare), with `from` and `to` as code
+ * that pushes an i32.
+ */
+export function forLoop(idx: number, from: Bytes[], to: Bytes[], step: number, body: Bytes[]): Bytes[] {
+  return [
+    ...from, op.localSet(idx),
+    op.block, op.loop,
+    op.localGet(idx), ...to, op.i32GeS, op.brIf(1),
+    ...body,
+    op.localGet(idx), op.i32Const(step), op.i32Add, op.localSet(idx),
+    op.br(0), op.end, op.end,
+  ];
+}
+
 export interface WasmFunction {
   name: string;
   params: number[];
