@@ -1,5 +1,5 @@
 import { CLAIMS, KC_BLOCK, MR, NR, _onSharedMemory, _setClaims, _sharedKernels, _threads, type Kernels } from "./kernels.js";
-import { Team } from "./team.js";
+import { Team, type Job } from "./team.js";
 
 /**
  * linalg's product kernel on several threads: a team (team.ts) of workers on the kernels' shared
@@ -67,10 +67,10 @@ export function _panel(K: Kernels, pA: number, lda: number, pB: number, pC: numb
   const args = (fromEnd: number) => [pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip, CLAIMS, (chunk << 2) | (fromEnd << 1) | (byRows ? 1 : 0)];
   // Every thread gets the whole panel and claims chunks until none is left: this one from the
   // first, the workers from the last, so each mostly keeps to its own end of C.
-  team.split(PANELS, 2, () => args(1), () => {
-    const a = args(0);
-    K.panels(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
-  });
+  const jobs: Job[] = [];
+  for (const w of team.idle()) jobs[w] = [PANELS, args(1)];
+  const a = args(0);
+  team.run(jobs, () => K.panels(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]));
 }
 
 /** Workers started and ready, and calls shared with them so far (for tests). */

@@ -81,16 +81,15 @@ export class Team {
   /**
    * Splits `units` units of work into contiguous shares, one for this thread and one for each
    * ready worker, and runs them: worker shares as `fn` with the arguments `args(first, end)`, this
-   * thread's (the first) through `own(args, parts)`. With no worker ready, `own` gets all units
-   * and parts = 1.
+   * thread's (the first) through `own(args)`. With no worker ready, `own` gets all units.
    */
-  split(fn: number, units: number, args: (first: number, end: number) => number[], own: (args: number[], parts: number) => void): void {
+  split(fn: number, units: number, args: (first: number, end: number) => number[], own: (args: number[]) => void): void {
     const idle = this.idle();
-    if (idle.length === 0) return own(args(0, units), 1);
+    if (idle.length === 0) return own(args(0, units));
     const parts = shares(units, 1 + idle.length);
     const jobs: (Job | null)[] = [];
     idle.forEach((w, t) => (jobs[w] = [fn, args(...parts[t + 1])]));
-    this.run(jobs, () => own(args(...parts[0]), parts.length));
+    this.run(jobs, () => own(args(...parts[0])));
   }
 
   /** Stops every worker; the team must not be used afterwards. */
