@@ -13,25 +13,12 @@ import { rng } from "../src/compute/rng.js";
 import { attend, attentionKinds, gridFor, randomHeadWeights } from "../src/experiments/attention-rank/attention.js";
 import { randomTokens } from "../src/experiments/attention-rank/tokens.js";
 import { runReference, type ReferenceRuns } from "./python.js";
-import { benchRow, type BenchRow, type Timing } from "./row.js";
+import { benchRow, bestOf, type BenchRow, type Timing } from "./row.js";
 
 const D = 64, d = 64, dv = 64;
 
 function torchTimes(Ns: number[], repeats: number): ReferenceRuns<Record<string, Timing>> {
   return runReference<Record<string, Timing>>("attention-rank bench", "attention_rank_torch.py", { N: Ns, D, d, dv, kinds: attentionKinds, repeats });
-}
-
-/** Best wall and best CPU ms of `repeats` calls. */
-function time(f: () => void, repeats: number): Timing {
-  let ms = Infinity, cpuMs = Infinity;
-  for (let i = 0; i < repeats; i++) {
-    const wall = performance.now(), start = process.cpuUsage();
-    f();
-    ms = Math.min(ms, performance.now() - wall);
-    const used = process.cpuUsage(start);
-    cpuMs = Math.min(cpuMs, (used.user + used.system) / 1000);
-  }
-  return { ms, cpuMs };
 }
 
 export async function benchAttentionRank(Ns = [1024, 2048, 4096], repeats = 3): Promise<BenchRow[]> {
@@ -43,7 +30,7 @@ export async function benchAttentionRank(Ns = [1024, 2048, 4096], repeats = 3): 
   const ours: Record<string, Timing> = {};
   for (const N of Ns) {
     const X = randomTokens(N, D, r), W = randomHeadWeights(D, d, dv, r);
-    for (const kind of attentionKinds) ours[`${kind}/${N}`] = time(() => attend(kind, X, W, gridFor(N)), repeats);
+    for (const kind of attentionKinds) ours[`${kind}/${N}`] = await bestOf(repeats, () => attend(kind, X, W, gridFor(N)));
   }
   const torch = torchTimes(Ns, repeats);
   const rows: BenchRow[] = [];

@@ -3,10 +3,9 @@
  * point N/n of the default grid): ours, one row-appended QR pass per sweep, against numpy solving
  * each grid point with np.linalg.lstsq (bench/double_descent_numpy.py, same sizes and grid).
  * numpy runs twice: as installed (all its BLAS threads, `ratio`) and on one thread
- * (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code while our solver is
- * single-threaded). Ratios are of wall time; CPU time is reported beside it (and the one-thread
+ * (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code). Ratios are of wall time; CPU time is reported beside it (and the one-thread
  * ratio in CPU time), because the machines this runs on are often shared and wall time then
- * measures the neighbours too.
+ * measures the neighbours too. Each side's time is the best of `repeats` whole sweeps (`bestOf`).
  * Run directly: `npx tsx bench/doubleDescent.ts [n]`.
  */
 import { createRunContext } from "../src/experiments/context.js";
@@ -18,25 +17,22 @@ import { doubleDescent } from "../src/experiments/double-descent/index.js";
 import { loadDigits } from "../src/experiments/double-descent/data.js";
 import type { DoubleDescentParams } from "../src/experiments/double-descent/params.js";
 import { runReference, type ReferenceRuns } from "./python.js";
-import { benchRow, type BenchRow } from "./row.js";
+import { benchRow, bestOf, type BenchRow } from "./row.js";
 
-function timeNumpy(p: DoubleDescentParams, seed: number): ReferenceRuns<{ ms: number; cpuMs: number }> {
+function timeNumpy(p: DoubleDescentParams, seed: number, repeats: number): ReferenceRuns<{ ms: number; cpuMs: number }> {
   const digits = `${dirname(createRequire(import.meta.url).resolve("mnist"))}/digits`;
-  const args = { n: p.n, m: p.m, ratios: p.ratios, seed, digits };
+  const args = { n: p.n, m: p.m, ratios: p.ratios, seed, digits, repeats };
   return runReference<{ ms: number; cpuMs: number }>("double-descent bench", "double_descent_numpy.py", args);
 }
 
-export async function benchDoubleDescent(n = 500): Promise<BenchRow[]> {
+export async function benchDoubleDescent(n = 500, repeats = 3): Promise<BenchRow[]> {
   const p = resolveParams<DoubleDescentParams>(doubleDescent.name, doubleDescent.params, doubleDescent.presets.paper, { probe: "model-wise", features: "relu", n, m: 500 });
   const seed = 0;
   loadDigits(); // parsing the package's JSON is not part of the sweep (numpy's load is not timed either)
-  const wall = performance.now(), start = process.cpuUsage();
-  await doubleDescent.run(p, createRunContext({ seed }));
-  const oursMs = performance.now() - wall;
-  const used = process.cpuUsage(start);
-  const numpy = timeNumpy(p, seed);
+  const ours = await bestOf(repeats, () => doubleDescent.run(p, createRunContext({ seed })));
+  const numpy = timeNumpy(p, seed, repeats);
   const name = `double-descent model-wise n=${n} (${p.ratios.length} N)`;
-  return [benchRow(name, { ms: oursMs, cpuMs: (used.user + used.system) / 1000 }, numpy.installed, numpy.oneThread)];
+  return [benchRow(name, ours, numpy.installed, numpy.oneThread)];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

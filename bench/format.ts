@@ -59,13 +59,15 @@ export type BenchName = (typeof benchNames)[number];
 
 export interface BenchArgs {
   json: boolean;
+  /** Timed runs per side of a row, the best counting (`--repeats`, default 3; the svd at n = 256 takes at least 5). */
+  repeats: number;
   /** The benches to run: all of them unless `--only a,b` names some. */
   only: BenchName[];
 }
 
-/** `npm run bench -- [--json] [--only name[,name…]]`; throws on anything else. */
+/** `npm run bench -- [--json] [--only name[,name…]] [--repeats N]`; throws on anything else. */
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { json: false, only: [...benchNames] };
+  const args: BenchArgs = { json: false, repeats: 3, only: [...benchNames] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--json") args.json = true;
@@ -76,7 +78,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       const unknown = names.filter((n) => !(benchNames as readonly string[]).includes(n));
       if (unknown.length || !names.length) throw new Error(`unknown bench ${unknown.join(", ") || value}; one of ${benchNames.join(", ")}`);
       args.only = benchNames.filter((n) => names.includes(n));
-    } else throw new Error(`unknown argument ${a}; usage: npm run bench -- [--json] [--only ${benchNames.join("|")}[,…]]`);
+    } else if (a === "--repeats" || a.startsWith("--repeats=")) {
+      const value = a === "--repeats" ? argv[++i] : a.slice("--repeats=".length);
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 20) throw new Error(`--repeats takes a whole number from 1 to 20, not ${value ?? "nothing"}`);
+      args.repeats = n;
+    } else throw new Error(`unknown argument ${a}; usage: npm run bench -- [--json] [--only ${benchNames.join("|")}[,…]] [--repeats N]`);
   }
   return args;
 }

@@ -20,7 +20,7 @@ import { matmulABt, randomOrthonormal } from "../src/linalg/index.js";
 import type { Matrix } from "../src/linalg/matrix.js";
 import { formatTable } from "./format.js";
 import { runReference } from "./python.js";
-import { benchRow, type BenchRow } from "./row.js";
+import { benchRow, bestOf, type BenchRow, type Timing } from "./row.js";
 
 interface NumpyResult {
   ms: number;
@@ -58,22 +58,15 @@ export function loraSpectraPair(n: number, seed = 0): { W0: Matrix; W: Matrix } 
   return { W0, W };
 }
 
-function timeOurs(W0: Matrix, W: Matrix, repeats: number): { ms: number; cpuMs: number; intruders: number; maxSimilarity: Float64Array } {
+async function timeOurs(W0: Matrix, W: Matrix, repeats: number): Promise<Required<Timing> & { intruders: number; maxSimilarity: Float64Array }> {
   const first = compare(W0, W, { k, epsilon }); // warm-up: V8 compiles the kernels, as LAPACK is compiled ahead
-  let ms = Infinity, cpuMs = Infinity;
-  for (let i = 0; i < repeats; i++) {
-    const t = performance.now(), c = process.cpuUsage();
-    compare(W0, W, { k, epsilon });
-    ms = Math.min(ms, performance.now() - t);
-    const used = process.cpuUsage(c);
-    cpuMs = Math.min(cpuMs, (used.user + used.system) / 1000);
-  }
-  return { ms, cpuMs, intruders: first.intruderCount, maxSimilarity: first.maxSimilarity };
+  const best = await bestOf(repeats, () => compare(W0, W, { k, epsilon }));
+  return { ...best, intruders: first.intruderCount, maxSimilarity: first.maxSimilarity };
 }
 
 export async function benchLoraSpectra(n = 768, repeats = 3, log = (line: string) => process.stderr.write(line + "\n")): Promise<BenchRow[]> {
   const { W0, W } = loraSpectraPair(n);
-  const ours = timeOurs(W0, W, repeats);
+  const ours = await timeOurs(W0, W, repeats);
   const dir = mkdtempSync(join(tmpdir(), "lora-spectra-bench-"));
   const file = join(dir, "pair.f64");
   try {

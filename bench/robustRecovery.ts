@@ -2,8 +2,9 @@
  * robust-recovery `paper` preset: our float64 SubGM / GD loop against numpy doing the same work
  * (bench/robust_recovery_numpy.py: same sizes, variants, T, recording stride, step rules and
  * power iteration for ‖Q_t‖₂), in the same run, twice: as installed (all its BLAS threads,
- * `ratio`) and on one thread (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code
- * while our loop is single-threaded). Run directly: `npx tsx bench/robustRecovery.ts [preset]`.
+ * `ratio`) and on one thread (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code).
+ * Each side's time is the best of `repeats` whole runs (`bestOf`). Run directly:
+ * `node dist/bench/robustRecovery.js [preset]`.
  */
 import { pathToFileURL } from "node:url";
 import { createRunContext } from "../src/experiments/context.js";
@@ -12,24 +13,20 @@ import { robustRecovery } from "../src/experiments/robust-recovery/index.js";
 import type { RobustRecoveryParams } from "../src/experiments/robust-recovery/params.js";
 import { variantsFor } from "../src/experiments/robust-recovery/run.js";
 import { runReference } from "./python.js";
-import { benchRow, type BenchRow } from "./row.js";
+import { benchRow, bestOf, type BenchRow } from "./row.js";
 
-export async function benchRobustRecovery(preset = "paper"): Promise<BenchRow[]> {
+export async function benchRobustRecovery(preset = "paper", repeats = 3): Promise<BenchRow[]> {
   const p = resolveParams<RobustRecoveryParams>(robustRecovery.name, robustRecovery.params, robustRecovery.presets[preset]);
   const seed = 0;
-  const start = performance.now(), cpu = process.cpuUsage();
-  await robustRecovery.run(p, createRunContext({ seed }));
-  const oursMs = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  const oursCpuMs = (used.user + used.system) / 1000;
+  const ours = await bestOf(repeats, () => robustRecovery.run(p, createRunContext({ seed })));
   const variants = variantsFor(p).length;
   const name = `robust-recovery ${preset} (${variants}×${p.T} SubGM/GD steps)`;
   // numpy's wall and CPU ms for the same work; absent (with a note on stderr) when python3/numpy is missing.
-  const numpy = runReference<{ ms: number; cpuMs: number; variants: number }>("robust-recovery bench", "robust_recovery_numpy.py", { ...p, seed });
+  const numpy = runReference<{ ms: number; cpuMs: number; variants: number }>("robust-recovery bench", "robust_recovery_numpy.py", { ...p, seed, repeats });
   for (const run of [numpy.installed, numpy.oneThread]) {
     if (run && run.variants !== variants) throw new Error(`robust-recovery bench: numpy ran ${run.variants} variants, ours ${variants}`);
   }
-  return [benchRow(name, { ms: oursMs, cpuMs: oursCpuMs }, numpy.installed, numpy.oneThread)];
+  return [benchRow(name, ours, numpy.installed, numpy.oneThread)];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -8,12 +8,14 @@ All variants share one pass over A per product, as there: A(X) for every variant
 best case, BLAS level 3.
 
 Usage: python3 bench/robust_recovery_numpy.py ['{"n": 40, ...}']  (defaults: the `paper` preset)
-Prints one JSON object: {"ms": wall time of setup + T iterations, "cpuMs": its CPU time, "finalErrors": {...}, ...}.
+Prints one JSON object: {"ms": wall time of setup + T iterations (the best of "repeats" runs,
+default 1: bench/timing.py), "cpuMs": its CPU time (best likewise), "finalErrors": {...}, ...}.
 """
 import json
 import math
 import sys
-import time
+
+from timing import best_of
 
 try:
     import numpy as np
@@ -65,59 +67,62 @@ def main():
         p.update(json.loads(sys.argv[1]))
     n, r, m, T = p["n"], p["r"], p["m"], p["T"]
     n2 = n * n
-    start, cpu_start = time.perf_counter(), time.process_time()
-    rng = np.random.default_rng(p["seed"])
 
-    V0, _ = np.linalg.qr(rng.standard_normal((n, r)))
-    lam = np.linspace(1.0, 1.0 / p["kappa"], r) if r > 1 else np.ones(1)
-    Ustar = V0 * np.sqrt(lam)
-    Xstar = (Ustar @ Ustar.T).ravel()
-    normX = np.linalg.norm(Xstar)
-    A = rng.standard_normal((m, n2))  # row i = vec(A_i)
-    clean = A @ Xstar
-    order = rng.permutation(m)
-    outliers = rng.standard_normal(m)
-    noise = rng.standard_normal(m)
+    def work():
+        rng = np.random.default_rng(p["seed"])
 
-    variants = variants_for(p)
-    V = len(variants)
-    ys = []
-    for _, pp, _, _ in variants:
-        y = clean + p["sigma"] * normX * noise
-        idx = order[: int(round(pp * m))]
-        y[idx] = p["outlierScale"] * normX * outliers[idx]
-        ys.append(y)
-    Y = np.stack(ys)  # [V, m]
-    r_max = max(k for _, _, _, k in variants)
-    base = rng.standard_normal((n, r_max))
-    Us = [(a / math.sqrt(n)) * base[:, :k].copy() for _, _, a, k in variants]
-    power = [np.full(n, 1 / math.sqrt(n)) for _ in range(V)]
+        V0, _ = np.linalg.qr(rng.standard_normal((n, r)))
+        lam = np.linspace(1.0, 1.0 / p["kappa"], r) if r > 1 else np.ones(1)
+        Ustar = V0 * np.sqrt(lam)
+        Xstar = (Ustar @ Ustar.T).ravel()
+        normX = np.linalg.norm(Xstar)
+        A = rng.standard_normal((m, n2))  # row i = vec(A_i)
+        clean = A @ Xstar
+        order = rng.permutation(m)
+        outliers = rng.standard_normal(m)
+        noise = rng.standard_normal(m)
 
-    stride = max(1, math.floor(T / 200 + 0.5))  # Math.round, as run.ts strideFor
-    X = np.empty((V, n2))
-    errors = []
-    for t in range(T + 1):
-        for v in range(V):
-            X[v] = (Us[v] @ Us[v].T).ravel()
-        R = X @ A.T - Y  # residuals of every variant: one pass over A, [V, m]
-        if t % stride == 0 or t == T:
-            errors.append(np.linalg.norm(X - Xstar, axis=1) / normX)
-        if t == T:
-            break
-        W = np.empty_like(R)
-        for v, (method, _, _, _) in enumerate(variants):
-            W[v] = (np.sign(R[v]) if method == "l1" else R[v]) / m
-        S = W @ A  # sum_i w_vi A_i for every variant: one pass over A, [V, n2]
-        for v, (method, _, _, _) in enumerate(variants):
-            Sv = S[v].reshape(n, n)
-            Q = 0.5 * (Sv + Sv.T)
-            if method == "l1":
-                norm = spectral_norm(Q, power[v])
-                c = p["eta0"] * p["rho"] ** t / norm if norm > 0 else 0.0
-            else:
-                c = 2 * p["etaL2"]
-            Us[v] = Us[v] - c * (Q @ Us[v])
-    ms, cpu_ms = (time.perf_counter() - start) * 1e3, (time.process_time() - cpu_start) * 1e3
+        variants = variants_for(p)
+        V = len(variants)
+        ys = []
+        for _, pp, _, _ in variants:
+            y = clean + p["sigma"] * normX * noise
+            idx = order[: int(round(pp * m))]
+            y[idx] = p["outlierScale"] * normX * outliers[idx]
+            ys.append(y)
+        Y = np.stack(ys)  # [V, m]
+        r_max = max(k for _, _, _, k in variants)
+        base = rng.standard_normal((n, r_max))
+        Us = [(a / math.sqrt(n)) * base[:, :k].copy() for _, _, a, k in variants]
+        power = [np.full(n, 1 / math.sqrt(n)) for _ in range(V)]
+
+        stride = max(1, math.floor(T / 200 + 0.5))  # Math.round, as run.ts strideFor
+        X = np.empty((V, n2))
+        errors = []
+        for t in range(T + 1):
+            for v in range(V):
+                X[v] = (Us[v] @ Us[v].T).ravel()
+            R = X @ A.T - Y  # residuals of every variant: one pass over A, [V, m]
+            if t % stride == 0 or t == T:
+                errors.append(np.linalg.norm(X - Xstar, axis=1) / normX)
+            if t == T:
+                break
+            W = np.empty_like(R)
+            for v, (method, _, _, _) in enumerate(variants):
+                W[v] = (np.sign(R[v]) if method == "l1" else R[v]) / m
+            S = W @ A  # sum_i w_vi A_i for every variant: one pass over A, [V, n2]
+            for v, (method, _, _, _) in enumerate(variants):
+                Sv = S[v].reshape(n, n)
+                Q = 0.5 * (Sv + Sv.T)
+                if method == "l1":
+                    norm = spectral_norm(Q, power[v])
+                    c = p["eta0"] * p["rho"] ** t / norm if norm > 0 else 0.0
+                else:
+                    c = 2 * p["etaL2"]
+                Us[v] = Us[v] - c * (Q @ Us[v])
+        return errors, variants, V
+
+    (errors, variants, V), ms, cpu_ms = best_of(p.get("repeats", 1), work)
     names = [f"{method} p={pp} alpha={a} r'={k}" for method, pp, a, k in variants]
     print(json.dumps({"ms": ms, "cpuMs": cpu_ms, "T": T, "variants": V, "finalErrors": dict(zip(names, map(float, errors[-1]))),
                       "numpy": np.__version__}))

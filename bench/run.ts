@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --json] [-- --only svd,spectra]`: lowrank-lab against numpy (PyTorch for the
+ * `npm run bench [-- --json] [--only svd,spectra] [--repeats N]`: lowrank-lab against numpy (PyTorch for the
  * attention heads and intrinsic-dimension training) doing the same work on the same machine, in
  * the same run, the reference timed twice: as installed (all its threads, what a user gets) and on
  * one thread. Prints ratios (ours / reference; below 1 means lowrank-lab is faster), never bare
  * times alone, since absolute times say more about the machine than about the code. `--json`
  * ends the output with one JSON line, `{machine: {cpus, model}, rows: [...]}`; `--only` runs only
- * the named benches.
+ * the named benches; `--repeats` sets how many timed runs each side of a row gets (default 3), the
+ * fastest counting on both sides (`bestOf`, bench/timing.py).
  */
 import { benchMatrixSensing } from "./matrixSensing.js";
 import { benchSvd } from "./svd.js";
@@ -18,15 +19,16 @@ import { benchMatrixCompletion } from "./matrixCompletion.js";
 import { formatJson, formatTable, parseBenchArgs, type BenchArgs, type BenchName } from "./format.js";
 import type { BenchRow } from "./row.js";
 
-const benches: Record<BenchName, () => Promise<BenchRow[]>> = {
-  "matrix-sensing": () => benchMatrixSensing(),
-  svd: () => benchSvd(),
-  "double-descent": () => benchDoubleDescent(),
-  attention: () => benchAttentionRank(),
+// Each bench with `repeats` timed runs a side; intrinsic dimension times a mean over 20 steps instead.
+const benches: Record<BenchName, (repeats: number) => Promise<BenchRow[]>> = {
+  "matrix-sensing": (r) => benchMatrixSensing("paper", r),
+  svd: (r) => benchSvd({ repeats: (n) => (n < 512 ? Math.max(5, r) : r) }),
+  "double-descent": (r) => benchDoubleDescent(500, r),
+  attention: (r) => benchAttentionRank(undefined, r),
   "intrinsic-dimension": () => benchIntrinsicDimension(),
-  spectra: () => benchLoraSpectra(),
-  "robust-recovery": () => benchRobustRecovery(),
-  "matrix-completion": () => benchMatrixCompletion(),
+  spectra: (r) => benchLoraSpectra(768, r),
+  "robust-recovery": (r) => benchRobustRecovery("paper", r),
+  "matrix-completion": (r) => benchMatrixCompletion("paper", r),
 };
 
 let args: BenchArgs;
@@ -37,6 +39,6 @@ try {
   process.exit(2);
 }
 const rows: BenchRow[] = [];
-for (const name of args.only) rows.push(...(await benches[name]()));
+for (const name of args.only) rows.push(...(await benches[name](args.repeats)));
 process.stdout.write(formatTable(rows) + "\n");
 if (args.json) process.stdout.write(formatJson(rows) + "\n");

@@ -14,7 +14,7 @@ import { rng } from "../src/compute/rng.js";
 import { randomMatrix, svd } from "../src/linalg/index.js";
 import { formatTable } from "./format.js";
 import { runReference } from "./python.js";
-import { benchRow, type BenchRow, type Timing } from "./row.js";
+import { benchRow, bestOf, type BenchRow, type Timing } from "./row.js";
 
 export interface SvdBenchOptions {
   /** Matrix sizes n (n × n); default [256, 1024]. */
@@ -32,7 +32,8 @@ export interface SvdBenchOptions {
 export async function benchSvd(options: SvdBenchOptions = {}): Promise<BenchRow[]> {
   const sizes = options.sizes ?? [256, 1024];
   const repeats = options.repeats ?? ((n: number) => (n < 512 ? 5 : 3));
-  const ours = sizes.map((n) => timeOurs(n, repeats(n)));
+  const ours: Timing[] = [];
+  for (const n of sizes) ours.push(await timeOurs(n, repeats(n)));
   const most = Math.max(...sizes.map(repeats));
   const numpy = runReference<{ ms: Record<string, number>; cpuMs?: Record<string, number> }>("bench svd", "svd_numpy.py", { sizes, repeats: most });
   const at = (r: { ms: Record<string, number>; cpuMs?: Record<string, number> } | undefined, n: number): Timing | undefined =>
@@ -40,18 +41,10 @@ export async function benchSvd(options: SvdBenchOptions = {}): Promise<BenchRow[
   return sizes.map((n, i) => benchRow(`svd ${n}×${n} (vs numpy)`, ours[i], at(numpy.installed, n), at(numpy.oneThread, n)));
 }
 
-function timeOurs(n: number, repeats: number): Timing {
+function timeOurs(n: number, repeats: number): Promise<Timing> {
   const A = randomMatrix(n, n, rng(n));
   svd(A); // warm-up: let V8 optimise the kernels first, as numpy's LAPACK is compiled ahead of time
-  let ms = Infinity, cpuMs = Infinity;
-  for (let r = 0; r < repeats; r++) {
-    const t = performance.now(), c = process.cpuUsage();
-    svd(A);
-    ms = Math.min(ms, performance.now() - t);
-    const used = process.cpuUsage(c);
-    cpuMs = Math.min(cpuMs, (used.user + used.system) / 1000);
-  }
-  return { ms, cpuMs };
+  return bestOf(repeats, () => svd(A));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

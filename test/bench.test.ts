@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { benchNames, formatJson, formatTable, machineInfo, parseBenchArgs } from "../bench/format.js";
-import { benchRow } from "../bench/row.js";
+import { benchRow, bestOf } from "../bench/row.js";
 
 const rows = [
   benchRow("fake full", { ms: 30, cpuMs: 32 }, { ms: 10, cpuMs: 18 }, { ms: 15, cpuMs: 16 }),
@@ -49,10 +49,27 @@ describe("bench output", () => {
   });
 
   it("parses --json and --only", () => {
-    expect(parseBenchArgs([])).toEqual({ json: false, only: [...benchNames] });
-    expect(parseBenchArgs(["--json", "--only", "svd"])).toEqual({ json: true, only: ["svd"] });
+    expect(parseBenchArgs([])).toEqual({ json: false, repeats: 3, only: [...benchNames] });
+    expect(parseBenchArgs(["--json", "--only", "svd"])).toEqual({ json: true, repeats: 3, only: ["svd"] });
     expect(parseBenchArgs(["--only=spectra,svd"]).only).toEqual(["svd", "spectra"]);
     expect(() => parseBenchArgs(["--only", "nope"])).toThrow(/unknown bench nope/);
     expect(() => parseBenchArgs(["--fast"])).toThrow(/unknown argument/);
+  });
+
+  it("parses --repeats, and refuses anything but a whole number from 1 to 20", () => {
+    expect(parseBenchArgs(["--repeats", "5"]).repeats).toBe(5);
+    expect(parseBenchArgs(["--repeats=1"]).repeats).toBe(1);
+    for (const bad of ["0", "2.5", "many", "21"]) expect(() => parseBenchArgs(["--repeats", bad])).toThrow(/--repeats takes a whole number from 1 to 20/);
+    expect(() => parseBenchArgs(["--repeats"])).toThrow(/not nothing/);
+  });
+
+  it("takes the best wall and the best CPU time of the repeats", async () => {
+    const waits = [120, 10, 80];
+    let calls = 0;
+    const t = await bestOf(3, () => new Promise((done) => setTimeout(done, waits[calls++])));
+    expect(calls).toBe(3);
+    expect(t.ms).toBeGreaterThanOrEqual(9);
+    expect(t.ms).toBeLessThan(70); // the 10 ms call, not the 120 or 80 ms ones
+    expect(t.cpuMs).toBeGreaterThanOrEqual(0);
   });
 });
