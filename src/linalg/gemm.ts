@@ -76,16 +76,25 @@ export function _gemmWasm(
   const base = _heapAlloc(mp * k + mp * np + kcMax * ncMax);
   const offA = base, offC = offA + mp * k, offB = offC + mp * np;
   const H = _heapView();
-  for (let i = 0; i < m; i++) {
-    const src = aOff + i * ais, dst = offA + i * k;
-    if (aps === 1 && alpha === 1) H.set(A.subarray(src, src + k), dst);
-    else for (let p = 0; p < k; p++) H[dst + p] = alpha * A[src + p * aps];
+  // Operands stored whole (rows back to back, no padding) go in one copy: row by row, the
+  // subarray per row cost more than the copying for the tall, narrow products of attention.
+  if (aps === 1 && ais === k && alpha === 1) H.set(A.subarray(aOff, aOff + m * k), offA);
+  else {
+    for (let i = 0; i < m; i++) {
+      const src = aOff + i * ais, dst = offA + i * k;
+      if (aps === 1 && alpha === 1) H.set(A.subarray(src, src + k), dst);
+      else for (let p = 0; p < k; p++) H[dst + p] = alpha * A[src + p * aps];
+    }
   }
   H.fill(0, offA + m * k, offA + mp * k);
-  for (let i = 0; i < m; i++) {
-    const dst = offC + i * np;
-    H.set(C.subarray(cOff + i * ldc, cOff + i * ldc + n), dst);
-    H.fill(0, dst + n, dst + np);
+  const wholeC = np === n && ldc === n;
+  if (wholeC) H.set(C.subarray(cOff, cOff + m * n), offC);
+  else {
+    for (let i = 0; i < m; i++) {
+      const dst = offC + i * np;
+      H.set(C.subarray(cOff + i * ldc, cOff + i * ldc + n), dst);
+      H.fill(0, dst + n, dst + np);
+    }
   }
   H.fill(0, offC + m * np, offC + mp * np);
   for (let p0 = 0; p0 < k; p0 += KC) {
@@ -108,7 +117,8 @@ export function _gemmWasm(
       _panel(K, 8 * (offA + p0), 8 * k, 8 * offB, 8 * (offC + j0), 8 * np, mp, ns, kc, 8 * NR, 8 * kc * NR);
     }
   }
-  for (let i = 0; i < m; i++) C.set(H.subarray(offC + i * np, offC + i * np + n), cOff + i * ldc);
+  if (wholeC) C.set(H.subarray(offC, offC + m * n), cOff);
+  else for (let i = 0; i < m; i++) C.set(H.subarray(offC + i * np, offC + i * np + n), cOff + i * ldc);
   _heapRelease(base);
 }
 

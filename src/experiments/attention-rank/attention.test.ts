@@ -110,8 +110,9 @@ describe("depthwiseConv (RALA's LePE)", () => {
   });
 
   it("matches the convolution's definition, token by token, on grids with a partly filled last row", () => {
-    for (const [N, size] of [[23, 5], [30, 3], [7, 5], [36, 7]]) {
-      const grid = gridFor(N), dv = 3, r = (size - 1) / 2;
+    // dv odd runs the JavaScript loop only; even, the WebAssembly one too (useWasm = true).
+    for (const [N, size, dv] of [[23, 5, 3], [30, 3, 4], [7, 5, 2], [36, 7, 4], [1024, 5, 64]]) {
+      const grid = gridFor(N), r = (size - 1) / 2;
       const V = gauss(N, dv, N), kernel = gauss(size * size, dv, N + 1);
       const expected = matrix(N, dv);
       for (let t = 0; t < N; t++) {
@@ -124,7 +125,7 @@ describe("depthwiseConv (RALA's LePE)", () => {
           }
         }
       }
-      expect(maxAbsDiff(depthwiseConv(V, grid, kernel), expected), `N=${N} size=${size}`).toBe(0);
+      for (const useWasm of [true, false]) expect(maxAbsDiff(depthwiseConv(V, grid, kernel, useWasm), expected), `N=${N} size=${size} dv=${dv} wasm=${useWasm}`).toBe(0);
     }
   });
 });

@@ -18,6 +18,7 @@
 import type { Rng } from "../../compute/rng.js";
 import { UsageError } from "../../compute/usageError.js";
 import { effectiveRank, matmul, matmulAtB, matrix, numericalRank, svd, toMatrix, transpose, type Matrix, type MatrixLike } from "../../linalg/index.js";
+import { withConvKernel, type ConvKernel } from "./convKernel.js";
 
 export type AttentionKind = "softmax" | "linear" | "rala";
 export const attentionKinds: readonly AttentionKind[] = ["softmax", "linear", "rala"];
@@ -58,15 +59,28 @@ function ropeTable(N: number, d: number, grid: Grid): RopeTable {
   if (grid.h * grid.w < N) throw new UsageError(`attention: grid ${grid.h} × ${grid.w} holds fewer than N = ${N} tokens`);
   const quarter = d / 4, pairs = d / 2;
   const theta = Float64Array.from({ length: quarter }, (_, i) => (quarter === 1 ? 1 : 10000 ** -(i / (quarter - 1))));
+  // The angles depend on a token's row or column alone: take each cosine and sine once per grid
+  // row and column (h + w of them, not N), then lay them out per token.
+  const along = (count: number) => {
+    const c = new Float64Array(count * quarter), s = new Float64Array(count * quarter);
+    for (let pos = 0; pos < count; pos++) {
+      for (let i = 0; i < quarter; i++) {
+        const angle = pos * theta[i];
+        c[pos * quarter + i] = Math.cos(angle);
+        s[pos * quarter + i] = Math.sin(angle);
+      }
+    }
+    return { c, s };
+  };
+  const rows = along(grid.h), columns = along(grid.w);
   const cos = new Float64Array(N * pairs), sin = new Float64Array(N * pairs);
   for (let t = 0; t < N; t++) {
-    const pos = [Math.floor(t / grid.w), t % grid.w]; // row y for the first half, column x for the second
-    for (let half = 0; half < 2; half++) {
-      for (let i = 0; i < quarter; i++) {
-        const angle = pos[half] * theta[i], at = t * pairs + half * quarter + i;
-        cos[at] = Math.cos(angle);
-        sin[at] = Math.sin(angle);
-      }
+    const y = Math.floor(t / grid.w), x = t % grid.w; // row y for the first half, column x for the second
+    for (let i = 0; i < quarter; i++) {
+      cos[t * pairs + i] = rows.c[y * quarter + i];
+      sin[t * pairs + i] = rows.s[y * quarter + i];
+      cos[t * pairs + quarter + i] = columns.c[x * quarter + i];
+      sin[t * pairs + quarter + i] = columns.s[x * quarter + i];
     }
   }
   return { cos, sin };
@@ -189,45 +203,50 @@ export function linearAttention(Q: MatrixLike, K: MatrixLike, V: MatrixLike, rop
 /**
  * Depthwise 'same' convolution of V laid out on `grid` (RALA's LePE): channel c of token
  * (y, x) becomes Σ kernel[ty, tx, c] · V[(y + ty − r), (x + tx − r), c], zero outside the grid.
- * `kernel` is [size², dv], row ty·size + tx.
+ * `kernel` is [size², dv], row ty·size + tx. The inner loop runs in WebAssembly SIMD where it can
+ * (convKernel.ts; `useWasm = false` keeps it in JavaScript), with bit-identical results.
  */
-export function depthwiseConv(V: Matrix, grid: Grid, kernel: Matrix): Matrix {
+export function depthwiseConv(V: Matrix, grid: Grid, kernel: Matrix, useWasm = true): Matrix {
   const size = Math.round(Math.sqrt(kernel.rows));
   if (size * size !== kernel.rows || size % 2 !== 1) throw new UsageError(`attention: LePE kernel has ${kernel.rows} taps; need an odd square such as 25 (5 × 5)`);
   if (kernel.cols !== V.cols) throw new UsageError(`attention: LePE kernel is [${kernel.rows}, ${kernel.cols}] but V has dv = ${V.cols} channels`);
   if (grid.h * grid.w < V.rows) throw new UsageError(`attention: grid ${grid.h} × ${grid.w} holds fewer than N = ${V.rows} tokens`);
   const N = V.rows, dv = V.cols, r = (size - 1) / 2, w = grid.w;
-  const out = matrix(N, dv);
-  const o = out.data, v = V.data, k = kernel.data;
   // Tap by tap over each grid row: for one row y and tap (ty, tx) the tokens in range form one
   // contiguous run of the output and one of V, so the inner loop streams both without checks.
-  for (let y = 0; y < grid.h; y++) {
-    const rowStart = y * w, rowEnd = Math.min(N, rowStart + w);
-    if (rowStart >= N) break;
-    for (let ty = 0; ty < size; ty++) {
-      const yy = y + ty - r;
-      if (yy < 0 || yy >= grid.h) continue;
-      for (let tx = 0; tx < size; tx++) {
-        // tokens x of this row whose source (yy, x + tx − r) lies on the grid and below N
-        const shift = tx - r;
-        const x0 = Math.max(0, -shift);
-        const x1 = Math.min(rowEnd - rowStart, w - shift, N - yy * w - shift);
-        if (x1 <= x0) continue;
-        const kr = k.subarray((ty * size + tx) * dv, (ty * size + tx + 1) * dv);
-        let dst = (rowStart + x0) * dv, src = (yy * w + x0 + shift) * dv;
-        for (let x = x0; x < x1; x++, dst += dv, src += dv) {
-          let c = 0;
-          for (; c + 3 < dv; c += 4) { // four channels per trip: ~1.7× the plain loop here
-            o[dst + c] += kr[c] * v[src + c];
-            o[dst + c + 1] += kr[c + 1] * v[src + c + 1];
-            o[dst + c + 2] += kr[c + 2] * v[src + c + 2];
-            o[dst + c + 3] += kr[c + 3] * v[src + c + 3];
-          }
-          for (; c < dv; c++) o[dst + c] += kr[c] * v[src + c];
+  const runs = (taps: ConvKernel["taps"]) => {
+    for (let y = 0; y < grid.h; y++) {
+      const rowStart = y * w, rowEnd = Math.min(N, rowStart + w);
+      if (rowStart >= N) break;
+      for (let ty = 0; ty < size; ty++) {
+        const yy = y + ty - r;
+        if (yy < 0 || yy >= grid.h) continue;
+        for (let tx = 0; tx < size; tx++) {
+          // tokens x of this row whose source (yy, x + tx − r) lies on the grid and below N
+          const shift = tx - r;
+          const x0 = Math.max(0, -shift);
+          const x1 = Math.min(rowEnd - rowStart, w - shift, N - yy * w - shift);
+          if (x1 > x0) taps((rowStart + x0) * dv, (yy * w + x0 + shift) * dv, (ty * size + tx) * dv, x1 - x0);
         }
       }
     }
-  }
+  };
+  const simd = useWasm ? withConvKernel(V.data, kernel.data, dv, (k) => runs(k.taps)) : null;
+  if (simd) return { rows: N, cols: dv, data: simd };
+  const out = matrix(N, dv);
+  const o = out.data, v = V.data, k = kernel.data;
+  runs((dst, src, tap, count) => {
+    for (let x = 0; x < count; x++, dst += dv, src += dv) {
+      let c = 0;
+      for (; c + 3 < dv; c += 4) { // four channels per trip: ~1.7× the plain loop here
+        o[dst + c] += k[tap + c] * v[src + c];
+        o[dst + c + 1] += k[tap + c + 1] * v[src + c + 1];
+        o[dst + c + 2] += k[tap + c + 2] * v[src + c + 2];
+        o[dst + c + 3] += k[tap + c + 3] * v[src + c + 3];
+      }
+      for (; c < dv; c++) o[dst + c] += k[tap + c] * v[src + c];
+    }
+  });
   return out;
 }
 
