@@ -24,7 +24,7 @@ export const LEAF = 24;
  * Golub–Kahan QR iteration spends ~12n³ flops on Givens rotations.
  */
 export function _bidiagonalSvd(d: Float64Array, e: Float64Array, n: number): BidiagonalSvd {
-  const st: DcState = { N: n, d: Float64Array.from(d), e: Float64Array.from(e), U: new Float64Array(n * n), V: new Float64Array(n * n) };
+  const st: DcState = { N: n, d: new Float64Array(d), e: new Float64Array(e), U: new Float64Array(n * n), V: new Float64Array(n * n) };
   if (n > 0) solve(st, 0, n, 0);
   return { s: st.d, U: st.U, V: st.V };
 }
@@ -57,7 +57,7 @@ export function _bidiagonalSvdResident(d: Float64Array, e: Float64Array, n: numb
   const H = _heapView();
   H.fill(0, base, base + 2 * nn); // U and V start as zeros, as fresh arrays would
   const view = (i: number) => H.subarray(base + i * nn, base + (i + 1) * nn);
-  const st: DcState = { N: n, d: Float64Array.from(d), e: Float64Array.from(e), U: view(0), V: view(1), Ut: view(2), Vt: view(3) };
+  const st: DcState = { N: n, d: new Float64Array(d), e: new Float64Array(e), U: view(0), V: view(1), Ut: view(2), Vt: view(3) };
   if (n > 0) solve(st, 0, n, 0);
   _heapRelease(base + 2 * nn); // Ut and Vt were scratch
   return { s: st.d, u: base, v: base + nn, base };

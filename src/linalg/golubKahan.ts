@@ -182,7 +182,7 @@ function tridiagonalLu(N: number) {
       if (dg[N - 1] === 0) dg[N - 1] = tiny;
     },
     solve(b: Float64Array): Float64Array {
-      const x = Float64Array.from(b);
+      const x = new Float64Array(b);
       for (let i = 0; i < N - 1; i++) { // L
         if (swap[i]) {
           const t = x[i];

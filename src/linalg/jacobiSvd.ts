@@ -24,7 +24,7 @@ export interface JacobiResult {
  * (|wᵢ·wⱼ| ≤ ε‖wᵢ‖‖wⱼ‖); the row norms are then the singular values.
  */
 export function _jacobiRows(Y: Float64Array, p: number, q: number, full: boolean): JacobiResult {
-  const W = Float64Array.from(Y.subarray(0, p * q));
+  const W = new Float64Array(Y.subarray(0, p * q));
   // Squared norms of rows of size ~1e-170 underflow to zero, and of ~1e+170 overflow: work on
   // Y scaled by a power of two (exact) that brings its largest entry near 1.
   const scale = _powerOfTwoScale(W);

@@ -21,7 +21,7 @@ export function matrix(rows: number, cols: number, data?: ArrayLike<number>): Ma
   if (data && data.length !== rows * cols) {
     throw new RangeError(`matrix: data has ${data.length} entries but ${rows}×${cols} needs ${rows * cols}`);
   }
-  return { rows, cols, data: data ? Float64Array.from(data) : new Float64Array(rows * cols) };
+  return { rows, cols, data: data ? new Float64Array(data) : new Float64Array(rows * cols) };
 }
 
 function isMatrix(x: unknown): x is Matrix {

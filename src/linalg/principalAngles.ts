@@ -30,7 +30,7 @@ export function principalAngles(A: MatrixLike, B: MatrixLike): Float64Array {
   const C = new Float64Array(ka * k); // Qaᵀ Qb
   _gemm(ka, k, m, 1, Qa.data, 0, 1, ka, Qb.data, 0, k, C, 0, k);
   const cos = svd({ rows: ka, cols: k, data: C }).S; // descending: smallest angles first
-  const R = Float64Array.from(Qb.data); // Qb - Qa (QaᵀQb)
+  const R = new Float64Array(Qb.data); // Qb - Qa (QaᵀQb)
   _gemm(m, k, ka, -1, Qa.data, 0, ka, 1, C, 0, k, R, 0, k);
   const sin = svd({ rows: m, cols: k, data: R }).S; // descending: largest angles first
   const angles = new Float64Array(k);

@@ -24,7 +24,7 @@ export function qr(A: MatrixLike): QR {
   _requireFinite(M, "qr", "A");
   const { rows: m, cols: n } = M;
   const k = Math.min(m, n);
-  const F = Float64Array.from(M.data);
+  const F = new Float64Array(M.data);
   const H = _qrFactor(F, m, n);
   const R: Matrix = { rows: k, cols: n, data: new Float64Array(k * n) };
   for (let i = 0; i < k; i++) for (let j = i; j < n; j++) R.data[i * n + j] = F[i * n + j];

@@ -28,7 +28,7 @@ function isFlat(x: unknown): x is ArrayLike<number> {
 }
 
 function values(v: ArrayLike<number>, fn: string): { S: Float64Array; dims: number } {
-  const S = Float64Array.from(v);
+  const S = new Float64Array(v);
   for (let i = 0; i < S.length; i++) {
     if (!(S[i] >= 0) || !Number.isFinite(S[i])) throw new UsageError(`${fn}: singular values must be finite and ≥ 0, got ${S[i]} at index ${i}`);
   }

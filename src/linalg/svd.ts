@@ -66,7 +66,7 @@ export function _viaTall(M: Matrix, tall: (F: Float64Array, m: number, n: number
   const scale = _extremeScale(M.data);
   let r: SVD;
   if (m >= n) {
-    const F = Float64Array.from(M.data);
+    const F = new Float64Array(M.data);
     if (scale !== 1) for (let i = 0; i < F.length; i++) F[i] *= scale;
     r = tall(F, m, n, false);
   } else {

@@ -39,7 +39,7 @@ export function minNormSolve(Ain: MatrixLike, Yin: MatrixLike, ridge = 0): Matri
   }
   appendRows(qr, B, n);
   requireFullRank(qr.W, m, m + n);
-  const z = solveRt(qr, m, Float64Array.from(Y.data), q); // [m, q]
+  const z = solveRt(qr, m, new Float64Array(Y.data), q); // [m, q]
   const Q1t = carried(qr, m); // [m, n] = Q₁ᵀ
   const X = new Float64Array(n * q);
   for (let i = 0; i < m; i++) {

@@ -56,7 +56,7 @@ export function permutationPValue(x: ArrayLike<number>, y: ArrayLike<number>, rn
   const observed = pearson(rx, ry);
   if (Number.isNaN(observed)) return NaN;
   let atLeast = 0;
-  const shuffled = Float64Array.from(ry);
+  const shuffled = new Float64Array(ry);
   for (let d = 0; d < draws; d++) {
     const p = rng.permutation(shuffled.length);
     for (let i = 0; i < p.length; i++) shuffled[i] = ry[p[i]];

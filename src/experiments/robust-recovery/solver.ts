@@ -12,8 +12,8 @@
  *   ℓ2 GD:     U_{t+1} = U_t − η (S_t + S_tᵀ) U_t,  S_t = (1/m) Σ_i r_i A_i, a constant η.
  */
 import type { Corruption, GroundTruth, Method } from "./model.js";
-import { corruptedMeasurements, gram, lossWeights, relativeError, spectralNorm, stepFactor, symmetricPart } from "./model.js";
-import { measurementOperator, type MeasurementOperator } from "./operator.js";
+import { corruptedMeasurements, gram, lossWeights, relativeError, spectralNorm, stepFactor } from "./model.js";
+import { measurementOperator, packSymmetric, unpackSymmetric, type MeasurementOperator } from "./operator.js";
 
 export interface VariantSpec {
   method: Method;
@@ -68,7 +68,7 @@ export async function solve(
     {
       const { X } = op.views();
       X.fill(0);
-      for (let j = 0; j < n2; j++) X[j * Vp] = truth.X[j];
+      packSymmetric(truth.X, n, X, 0, Vp);
       op.forward();
     }
     const cleanR = op.views().R;
@@ -88,11 +88,11 @@ export async function solve(
     const frozen = variants.map(() => false);
 
     for (let t = 0; t <= T; t++) {
-      // X_v = U_vU_vᵀ into column v, then R = 𝒜(X) for all variants.
+      // X_v = U_vU_vᵀ (its upper triangle) into column v, then R = 𝒜(X) for all variants.
       let views = op.views();
       for (let v = 0; v < V; v++) {
         gram(Us[v], n, variants[v].rPrime, G);
-        for (let j = 0; j < n2; j++) views.X[j * Vp + v] = G[j];
+        packSymmetric(G, n, views.X, v, Vp);
       }
       op.forward();
       views = op.views();
@@ -116,7 +116,7 @@ export async function solve(
       for (let v = 0; v < V; v++) {
         if (frozen[v]) continue;
         const spec = variants[v];
-        symmetricPart(views.S, v * ld, n, Q);
+        unpackSymmetric(views.S, v * ld, n, Q);
         let c: number;
         if (spec.method === "l1") {
           const norm = spectralNorm(Q, n, power[v]);
