@@ -58,25 +58,34 @@ export function figures(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams
     .map((x) => ({ ...x, value: x.dint90, width: nets.find((n) => n.key === x.net)!.width }))
     .filter((x) => Number.isFinite(x.value))
     .sort((a, b) => a.D - b.D);
+  // A reference growing like D from the narrowest net's relative d_int90: what "d_int90 grows with
+  // the parameter count" would look like. (A d = D line instead stretched the axis to 200k and
+  // flattened every measured point against the bottom.)
+  const relativeRows = widthRows.filter((x) => x.definition === "relative");
+  const grows = relativeRows.map((x) => ({ D: x.D, value: (relativeRows[0].value * x.D) / relativeRows[0].D }));
+  const Ds = [...new Set(widthRows.map((x) => x.D))];
+  const ys = [...widthRows.flatMap((x) => [x.value, x.lo, x.hi]), ...grows.map((x) => x.value)].filter((y) => Number.isFinite(y) && y > 0);
+  const yTicks = ys.length ? logTicks(Math.min(...ys), Math.max(...ys)) : undefined;
   const width = figure({
     id: "dint90-vs-width",
     title: "d_int90 of FC networks of different widths against their parameter count D",
     caption:
       `FC 784-h-…-10, depth ${p.depth}, h ∈ {${[...new Set(p.widths)].sort((a, b) => a - b).join(", ")}}; ${p.projection} projection. ` +
-      `Bars: bootstrap 95% interval over runs. The paper finds d_int90 nearly constant while D grows ` +
-      `(Li et al. 2018, §3.1): extra parameters enlarge the solution set rather than the dimension needed.`,
+      `Bars: bootstrap 95% interval over runs. Dashed: growth in proportion to D from the narrowest net's relative d_int90. ` +
+      `The paper finds d_int90 nearly constant while D grows (Li et al. 2018, §3.1): extra parameters enlarge the ` +
+      `solution set rather than the dimension needed.`,
     plot: {
-      x: { type: "log", label: "parameter count D", tickFormat: "~s" },
-      y: { type: "log", label: "d_int90", grid: true, tickFormat: "~s" },
+      // Ticks given outright: d3 labels a log axis only near powers of ten, which left most of these unlabelled.
+      x: { type: "log", label: "parameter count D", ticks: Ds, tickFormat: ".2~s", inset: 40 },
+      y: { type: "log", label: "d_int90", grid: true, ticks: yTicks, domain: yTicks && yTicks.length > 1 ? [yTicks[0], yTicks[yTicks.length - 1]] : undefined, tickFormat: "~s" },
       color: { legend: true, domain: ["absolute", "relative"] },
       marks: [
-        // d = D for scale: the paper's point is that d_int90 stays flat while D grows.
-        Plot.line(widthRows.filter((x) => x.definition === "relative"), { x: "D", y: "D", stroke: "#aaa", strokeDasharray: "4,3" }),
-        Plot.text(widthRows.slice(-1), { x: "D", y: "D", text: () => "d = D", dx: -6, dy: -8, textAnchor: "end", fill: "#888" }),
+        Plot.line(grows, { x: "D", y: "value", stroke: "#aaa", strokeDasharray: "4,3" }),
+        Plot.text(grows.slice(-1), { x: "D", y: "value", text: () => "∝ D", dy: -10, textAnchor: "end", fill: "#888" }),
         Plot.ruleX(widthRows.filter((x) => Number.isFinite(x.lo)), { x: "D", y1: "lo", y2: "hi", stroke: "definition" }),
         Plot.line(widthRows, { x: "D", y: "value", stroke: "definition" }),
         Plot.dot(widthRows, { x: "D", y: "value", fill: "definition", r: 3.5 }),
-        Plot.text(widthRows.filter((x) => x.definition === "relative"), { x: "D", y: "value", text: (x: { width: number }) => `h=${x.width}`, dy: -10, fill: "#555" }),
+        Plot.text(relativeRows, { x: "D", y: "value", text: (x: { width: number }) => `h=${x.width}`, dy: 12, fill: "#555" }),
       ],
     },
   });
@@ -105,4 +114,12 @@ export function figures(r: IntrinsicDimensionResult, p: IntrinsicDimensionParams
     },
   });
   return [accuracy, width, projections];
+}
+
+/** 1, 2, 3 and 5 times powers of ten, from the last at or below lo to the first at or above hi (0 < lo ≤ hi). */
+export function logTicks(lo: number, hi: number): number[] {
+  const all: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) for (const s of [1, 2, 3, 5]) all.push(Number((s * 10 ** e).toPrecision(1)));
+  const first = all.filter((t) => t <= lo).length - 1, last = all.findIndex((t) => t >= hi);
+  return all.slice(Math.max(0, first), last + 1);
 }
