@@ -1,6 +1,6 @@
 /**
  * attention-rank heads (lab.attention, Float64) against PyTorch doing the same float64 work
- * (bench/attention_rank_torch.py), at N = 1024 … 4096 tokens with d = dv = 64: softmax attention
+ * (bench/attention_rank_torch.py), at N = 1024 and 4096 tokens with d = dv = 64: softmax attention
  * grows as N², linear attention and RALA as N. Each row names the growth from the smallest N.
  * PyTorch runs twice: as installed (all its threads, `ratio`) and on one thread
  * (`ratioOneThread`, code against code). Both sides make one untimed call of each head first;
@@ -21,7 +21,7 @@ function torchTimes(Ns: number[], repeats: number): ReferenceRuns<Record<string,
   return runReference<Record<string, Timing>>("attention-rank bench", "attention_rank_torch.py", { N: Ns, D, d, dv, kinds: attentionKinds, repeats });
 }
 
-export async function benchAttentionRank(Ns = [1024, 2048, 4096], repeats = 3): Promise<BenchRow[]> {
+export async function benchAttentionRank(Ns = [1024, 4096], repeats = 3): Promise<BenchRow[]> {
   const r = rng(0);
   // One untimed call of each head first, as the reference does: V8 compiles the hot loops on
   // their first runs, and linalg's worker threads start on the first large product.

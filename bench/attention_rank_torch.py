@@ -8,14 +8,16 @@ re-weighted by alpha N, a 2-D RoPE on phi(q) and the re-weighted phi(k) of the n
 buffer as in RALA's code and lab.attention, a 5 x 5 depthwise LePE on the token grid, and the gate;
 RoPE's angles are computed once per call, as ours are). Threads as
 installed, or one (torch.set_num_threads(1)) when bench/python.ts sets OMP_NUM_THREADS=1. Best wall
-(time.perf_counter) and best CPU (time.process_time) time of the repeats, after one untimed call.
+(time.perf_counter) and best CPU (time.process_time) time of the repeats (bench/timing.py), after
+one untimed call.
 Prints one JSON line: {"<kind>/<N>": {"ms": .., "cpuMs": ..}, ...}. Exits 3 when torch is not installed.
 """
 import json
 import math
 import os
 import sys
-import time
+
+from timing import best_of
 
 try:
     import torch
@@ -83,11 +85,6 @@ for N in args["N"]:
     W["lepe"] = torch.randn(dv, 1, size, size, dtype=torch.float64) / size
     for kind in args["kinds"]:
         head(kind, X, W, grid).sum().item()  # one untimed call, as the TypeScript side makes
-        best = best_cpu = math.inf
-        for _ in range(args["repeats"]):
-            wall, cpu = time.perf_counter(), time.process_time()
-            head(kind, X, W, grid).sum().item()
-            best = min(best, time.perf_counter() - wall)
-            best_cpu = min(best_cpu, time.process_time() - cpu)
-        out[f"{kind}/{N}"] = {"ms": best * 1000, "cpuMs": best_cpu * 1000}
+        _, ms, cpu_ms = best_of(args["repeats"], lambda: head(kind, X, W, grid).sum().item())
+        out[f"{kind}/{N}"] = {"ms": ms, "cpuMs": cpu_ms}
 print(json.dumps(out))

@@ -59,7 +59,7 @@ export type BenchName = (typeof benchNames)[number];
 
 export interface BenchArgs {
   json: boolean;
-  /** Timed runs per side of a row, the best counting (`--repeats`, default 3; the svd at n = 256 takes at least 5). */
+  /** Timed runs per side of a row at least, the best counting (`--repeats`, default 3; see `bestOf`). */
   repeats: number;
   /** The benches to run: all of them unless `--only a,b` names some. */
   only: BenchName[];

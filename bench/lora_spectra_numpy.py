@@ -6,12 +6,13 @@ side, so both sides see identical input). The timed work is what lab.spectra.com
 thin SVD of both matrices (LAPACK gesdd), |cos| of the top-k left singular vectors of W against
 all of W0's, the largest per vector, the intruder count (largest |cos| < epsilon), and the
 effective (Roy & Vetterli 2007) and stable ranks of both. One warm-up call, then the best of
-`repeats` calls, in wall and in CPU time (CPU time adds up every BLAS thread).
+`repeats` calls (bench/timing.py), in wall and in CPU time (CPU time adds up every BLAS thread).
 Prints one JSON object on its last line; exits 3 when numpy is missing.
 """
 import json
 import sys
-import time
+
+from timing import best_of
 
 
 def main() -> None:
@@ -45,13 +46,8 @@ def main() -> None:
         }
 
     out = compare()
-    best_wall = best_cpu = float("inf")
-    for _ in range(int(p.get("repeats", 3))):
-        t, c = time.perf_counter(), time.process_time()
-        compare()
-        best_wall = min(best_wall, time.perf_counter() - t)
-        best_cpu = min(best_cpu, time.process_time() - c)
-    out.update({"ms": best_wall * 1000, "cpuMs": best_cpu * 1000, "numpy": np.__version__})
+    _, ms, cpu_ms = best_of(int(p.get("repeats", 3)), compare)
+    out.update({"ms": ms, "cpuMs": cpu_ms, "numpy": np.__version__})
     print(json.dumps(out))
 
 

@@ -1,7 +1,9 @@
 /**
- * robust-recovery `paper` preset: our float64 SubGM / GD loop against numpy doing the same work
+ * robust-recovery `paper` preset: our float64 SubGM / GD loop against numpy doing the same steps
  * (bench/robust_recovery_numpy.py: same sizes, variants, T, recording stride, step rules and
- * power iteration for ‖Q_t‖₂), in the same run, twice: as installed (all its BLAS threads,
+ * power iteration for ‖Q_t‖₂). Ours folds each A_i onto its upper triangle (operator.ts: the
+ * iterates are symmetric and only sym(S) is read), half the multiply-adds of numpy's products
+ * with the whole A, which is how one writes it in numpy. In the same run, numpy twice: as installed (all its BLAS threads,
  * `ratio`) and on one thread (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code).
  * Each side's time is the best of `repeats` whole runs (`bestOf`). Run directly:
  * `node dist/bench/robustRecovery.js [preset]`.

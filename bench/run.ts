@@ -5,8 +5,9 @@
  * one thread. Prints ratios (ours / reference; below 1 means lowrank-lab is faster), never bare
  * times alone, since absolute times say more about the machine than about the code. `--json`
  * ends the output with one JSON line, `{machine: {cpus, model}, rows: [...]}`; `--only` runs only
- * the named benches; `--repeats` sets how many timed runs each side of a row gets (default 3), the
- * fastest counting on both sides (`bestOf`, bench/timing.py).
+ * the named benches; `--repeats` sets how many timed runs each side of a row gets at least (default 3;
+ * short work gets more, up to half a second of runs), the fastest counting on both sides
+ * (`bestOf`, bench/timing.py).
  */
 import { benchMatrixSensing } from "./matrixSensing.js";
 import { benchSvd } from "./svd.js";
@@ -22,7 +23,7 @@ import type { BenchRow } from "./row.js";
 // Each bench with `repeats` timed runs a side; intrinsic dimension times a mean over 20 steps instead.
 const benches: Record<BenchName, (repeats: number) => Promise<BenchRow[]>> = {
   "matrix-sensing": (r) => benchMatrixSensing("paper", r),
-  svd: (r) => benchSvd({ repeats: (n) => (n < 512 ? Math.max(5, r) : r) }),
+  svd: (r) => benchSvd({ repeats: r }),
   "double-descent": (r) => benchDoubleDescent(500, r),
   attention: (r) => benchAttentionRank(undefined, r),
   "intrinsic-dimension": () => benchIntrinsicDimension(),

@@ -1,5 +1,5 @@
 /**
- * Thin SVD of n × n Gaussian matrices, lowrank-lab's `svd` (single-threaded) against
+ * Thin SVD of n × n Gaussian matrices, lowrank-lab's `svd` against
  * numpy.linalg.svd (full_matrices=False, LAPACK gesdd) on the same machine in the same run: best
  * of a few runs each, after one warm-up call (so V8 has compiled the hot loops and numpy has
  * loaded LAPACK). Wall-clock times.
@@ -19,8 +19,8 @@ import { benchRow, bestOf, type BenchRow, type Timing } from "./row.js";
 export interface SvdBenchOptions {
   /** Matrix sizes n (n × n); default [256, 1024]. */
   sizes?: number[];
-  /** Timed runs per size, the best counts; default 5 below n = 512, else 3. */
-  repeats?: (n: number) => number;
+  /** Timed runs per size at least, the best counting (see `bestOf`); default 3. */
+  repeats?: number;
 }
 
 /**
@@ -31,11 +31,10 @@ export interface SvdBenchOptions {
  */
 export async function benchSvd(options: SvdBenchOptions = {}): Promise<BenchRow[]> {
   const sizes = options.sizes ?? [256, 1024];
-  const repeats = options.repeats ?? ((n: number) => (n < 512 ? 5 : 3));
+  const repeats = options.repeats ?? 3;
   const ours: Timing[] = [];
-  for (const n of sizes) ours.push(await timeOurs(n, repeats(n)));
-  const most = Math.max(...sizes.map(repeats));
-  const numpy = runReference<{ ms: Record<string, number>; cpuMs?: Record<string, number> }>("bench svd", "svd_numpy.py", { sizes, repeats: most });
+  for (const n of sizes) ours.push(await timeOurs(n, repeats));
+  const numpy = runReference<{ ms: Record<string, number>; cpuMs?: Record<string, number> }>("bench svd", "svd_numpy.py", { sizes, repeats });
   const at = (r: { ms: Record<string, number>; cpuMs?: Record<string, number> } | undefined, n: number): Timing | undefined =>
     r?.ms[String(n)] === undefined ? undefined : { ms: r.ms[String(n)], cpuMs: r.cpuMs?.[String(n)] };
   return sizes.map((n, i) => benchRow(`svd ${n}×${n} (vs numpy)`, ours[i], at(numpy.installed, n), at(numpy.oneThread, n)));

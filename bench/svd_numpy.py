@@ -4,11 +4,12 @@ Usage: python3 bench/svd_numpy.py '{"sizes": [256, 1024], "repeats": 3}'
 Prints one JSON object: {"ms": {"256": best_ms, ...}, "cpuMs": {...}, "numpy": version} (wall
 and CPU time; CPU time adds up every BLAS thread); exits 3 when numpy is
 missing (bench/python.ts then tries the next interpreter). Each size gets a seeded Gaussian
-n x n matrix, one warm-up call, then the best of `repeats` timed calls.
+n x n matrix, one warm-up call, then the best of `repeats` timed calls (bench/timing.py).
 """
 import json
 import sys
-import time
+
+from timing import best_of
 
 try:
     import numpy as np
@@ -25,14 +26,7 @@ def main() -> None:
     for n in sizes:
         A = np.random.default_rng(n).standard_normal((n, n))
         np.linalg.svd(A, full_matrices=False)
-        best = best_cpu = float("inf")
-        for _ in range(repeats):
-            t, c = time.perf_counter(), time.process_time()
-            np.linalg.svd(A, full_matrices=False)
-            best = min(best, time.perf_counter() - t)
-            best_cpu = min(best_cpu, time.process_time() - c)
-        ms[str(n)] = best * 1000
-        cpu_ms[str(n)] = best_cpu * 1000
+        _, ms[str(n)], cpu_ms[str(n)] = best_of(repeats, lambda: np.linalg.svd(A, full_matrices=False))
     print(json.dumps({"ms": ms, "cpuMs": cpu_ms, "numpy": np.__version__}))
 
 
