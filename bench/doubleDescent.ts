@@ -5,7 +5,8 @@
  * numpy runs twice: as installed (all its BLAS threads, `ratio`) and on one thread
  * (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code). Ratios are of wall time; CPU time is reported beside it (and the one-thread
  * ratio in CPU time), because the machines this runs on are often shared and wall time then
- * measures the neighbours too. Each side's time is the best of `repeats` whole sweeps (`bestOf`).
+ * measures the neighbours too. Each side's time is the best of `repeats` whole sweeps, the sides
+ * taking turns (`interleaved`).
  * Run directly: `npx tsx bench/doubleDescent.ts [n]`.
  */
 import { createRunContext } from "../src/experiments/context.js";
@@ -16,23 +17,18 @@ import { resolveParams } from "../src/experiments/schema.js";
 import { doubleDescent } from "../src/experiments/double-descent/index.js";
 import { loadDigits } from "../src/experiments/double-descent/data.js";
 import type { DoubleDescentParams } from "../src/experiments/double-descent/params.js";
-import { runReference, type ReferenceRuns } from "./python.js";
-import { benchRow, bestOf, type BenchRow } from "./row.js";
-
-function timeNumpy(p: DoubleDescentParams, seed: number, repeats: number): ReferenceRuns<{ ms: number; cpuMs: number }> {
-  const digits = `${dirname(createRequire(import.meta.url).resolve("mnist"))}/digits`;
-  const args = { n: p.n, m: p.m, ratios: p.ratios, seed, digits, repeats };
-  return runReference<{ ms: number; cpuMs: number }>("double-descent bench", "double_descent_numpy.py", args);
-}
+import { interleaved } from "./python.js";
+import { benchRow, type BenchRow, type Timing } from "./row.js";
 
 export async function benchDoubleDescent(n = 500, repeats = 3): Promise<BenchRow[]> {
   const p = resolveParams<DoubleDescentParams>(doubleDescent.name, doubleDescent.params, doubleDescent.presets.paper, { probe: "model-wise", features: "relu", n, m: 500 });
   const seed = 0;
   loadDigits(); // parsing the package's JSON is not part of the sweep (numpy's load is not timed either)
-  const ours = await bestOf(repeats, () => doubleDescent.run(p, createRunContext({ seed })));
-  const numpy = timeNumpy(p, seed, repeats);
+  const digits = `${dirname(createRequire(import.meta.url).resolve("mnist"))}/digits`;
+  const args = { n: p.n, m: p.m, ratios: p.ratios, seed, digits };
+  const { ours, installed, oneThread } = await interleaved<Timing>(repeats, () => doubleDescent.run(p, createRunContext({ seed })), "double-descent bench", "double_descent_numpy.py", args);
   const name = `double-descent model-wise n=${n} (${p.ratios.length} N)`;
-  return [benchRow(name, ours, numpy.installed, numpy.oneThread)];
+  return [benchRow(name, ours, installed, oneThread)];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -5,7 +5,7 @@
  * and steps, every row at once through einsum, reduceat and a batched solve), in the same run.
  * numpy runs twice: as installed (all its BLAS threads, `ratio`) and on one thread
  * (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code). Each side's time is the
- * best of `repeats` runs (`bestOf`), ours after one untimed run (the first warms the JIT up). Run
+ * best of `repeats` runs, the sides taking turns (`interleaved`), ours after one untimed run (the first warms the JIT up). Run
  * directly: `node dist/bench/matrixCompletion.js [preset]`.
  */
 import { pathToFileURL } from "node:url";
@@ -14,8 +14,8 @@ import { resolveParams } from "../src/experiments/schema.js";
 import { matrixCompletion } from "../src/experiments/matrix-completion/index.js";
 import { altStep, groundTruth, omegaSize, relError, sampleOmega, spectralInit } from "../src/experiments/matrix-completion/model.js";
 import type { MatrixCompletionParams } from "../src/experiments/matrix-completion/params.js";
-import { runReference } from "./python.js";
-import { benchRow, bestOf, type BenchRow } from "./row.js";
+import { interleaved } from "./python.js";
+import { benchRow, type BenchRow } from "./row.js";
 
 interface NumpyResult { ms: number; cpuMs: number; omega: number; finalErrors: { exact: number; approx: number } }
 
@@ -46,12 +46,10 @@ export async function benchMatrixCompletion(preset = "paper", repeats = 3): Prom
   workOn(p, seed + 1)(); // warm-up: the first SVD and loops run before the JIT has compiled them; numpy has nothing to warm
   const work = workOn(p, seed);
   let finalErrors = { exact: NaN, approx: NaN };
-  const ours = await bestOf(repeats, () => (finalErrors = work()));
+  const args = { m: p.m, n: p.n, k: p.k, kappa: p.kappa, c: p.c, T: p.T, cgIters: p.cgIters, seed };
+  const { ours, ...numpy } = await interleaved<NumpyResult>(repeats, () => (finalErrors = work()), "matrix-completion bench", "matrix_completion_numpy.py", args);
   const omega = omegaSize(p.c, p.m, p.n, p.k);
   const name = `matrix-completion ${preset} (2×${p.T} AltMin steps, ${p.m}×${p.n}, k=${p.k}, |Ω|=${omega})`;
-  const numpy = runReference<NumpyResult>("matrix-completion bench", "matrix_completion_numpy.py", {
-    m: p.m, n: p.n, k: p.k, kappa: p.kappa, c: p.c, T: p.T, cgIters: p.cgIters, seed, repeats,
-  });
   for (const run of [numpy.installed, numpy.oneThread]) {
     if (run && run.omega !== omega) throw new Error(`matrix-completion bench: numpy sampled |Ω|=${run.omega}, ours ${omega}`);
   }
