@@ -35,6 +35,15 @@ const UNROLL = 2; // f64x2 steps per trip along a row
  */
 const GROUPS = 4;
 
+/**
+ * How long the operator's threads poll for the next pass before sleeping (see Team): the gap
+ * between passes, the factor updates on the calling thread, is ~0.25 ms at the paper size, so a
+ * worker that polls half a millisecond is awake for the next pass instead of paying a wake-up on
+ * every step; the caller polls as long for the worker's share. The paper preset measured ~3% faster
+ * (8.77 against 9.01 s, means of five runs each, alternating).
+ */
+const SPIN_US = 500;
+
 /** The double of the kernels' memory that holds m for `fused` (after the two zero doubles). */
 const M_AT = 2;
 
@@ -116,7 +125,7 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
     heap = new Float64Array(memory.buffer);
     heap[M_AT] = m;
     K.bind(memory);
-    if (K.shared) team = new Team(K.module, memory, ["fused"], threads - 1);
+    if (K.shared) team = new Team(K.module, memory, ["fused"], threads - 1, SPIN_US);
   } else {
     heap = new Float64Array(sizes.reduce((s, x) => s + x, 0));
     base = 0;
