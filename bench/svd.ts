@@ -1,8 +1,8 @@
 /**
- * Thin SVD of n × n Gaussian matrices, lowrank-lab's `svd` against
- * numpy.linalg.svd (full_matrices=False, LAPACK gesdd) on the same machine in the same run: best
- * of a few runs each, after one warm-up call (so V8 has compiled the hot loops and numpy has
- * loaded LAPACK). Wall-clock times.
+ * Thin SVD of n × n Gaussian matrices, lowrank-lab's `svd` against numpy.linalg.svd
+ * (full_matrices=False, LAPACK gesdd) on the same machine in the same run: best of a few runs
+ * each (`bestOf`, bench/timing.py), after one warm-up call (so V8 has compiled the hot loops and
+ * numpy has loaded LAPACK). Wall-clock times.
  * The matrices are seeded Gaussians of the same sizes on both sides, not bit-identical copies;
  * the time of gesdd and of our divide-and-conquer hardly depends on the entries.
  *
@@ -13,8 +13,8 @@ import { pathToFileURL } from "node:url";
 import { rng } from "../src/compute/rng.js";
 import { randomMatrix, svd } from "../src/linalg/index.js";
 import { formatTable } from "./format.js";
-import { runReference } from "./python.js";
-import { benchRow, bestOf, type BenchRow, type Timing } from "./row.js";
+import { interleaved } from "./python.js";
+import { benchRow, type BenchRow, type Timing } from "./row.js";
 
 export interface SvdBenchOptions {
   /** Matrix sizes n (n × n); default [256, 1024]. */
@@ -25,25 +25,21 @@ export interface SvdBenchOptions {
 
 /**
  * Times both sides and returns one row per size, numpy timed twice in the same run: with its BLAS
- * threads as installed (what a user gets) and held to one thread, like our code. The one-thread
- * ratio is the like-for-like one, and the stabler one on a busy machine, where spinning BLAS
- * threads slow numpy down more than anything else. The numpy fields are absent without numpy.
+ * threads as installed (what a user gets) and held to one thread. The sides take turns, round by
+ * round (`interleaved`), so a slow stretch of the machine slows both. The numpy fields are absent
+ * without numpy.
  */
 export async function benchSvd(options: SvdBenchOptions = {}): Promise<BenchRow[]> {
   const sizes = options.sizes ?? [256, 1024];
   const repeats = options.repeats ?? 3;
-  const ours: Timing[] = [];
-  for (const n of sizes) ours.push(await timeOurs(n, repeats));
-  const numpy = runReference<{ ms: Record<string, number>; cpuMs?: Record<string, number> }>("bench svd", "svd_numpy.py", { sizes, repeats });
-  const at = (r: { ms: Record<string, number>; cpuMs?: Record<string, number> } | undefined, n: number): Timing | undefined =>
-    r?.ms[String(n)] === undefined ? undefined : { ms: r.ms[String(n)], cpuMs: r.cpuMs?.[String(n)] };
-  return sizes.map((n, i) => benchRow(`svd ${n}×${n} (vs numpy)`, ours[i], at(numpy.installed, n), at(numpy.oneThread, n)));
-}
-
-function timeOurs(n: number, repeats: number): Promise<Timing> {
-  const A = randomMatrix(n, n, rng(n));
-  svd(A); // warm-up: let V8 optimise the kernels first, as numpy's LAPACK is compiled ahead of time
-  return bestOf(repeats, () => svd(A));
+  const rows: BenchRow[] = [];
+  for (const n of sizes) {
+    const A = randomMatrix(n, n, rng(n));
+    svd(A); // warm-up: let V8 optimise the kernels first, as numpy's LAPACK is compiled ahead of time
+    const { ours, installed, oneThread } = await interleaved<Timing>(repeats, () => svd(A), "bench svd", "svd_numpy.py", { n });
+    rows.push(benchRow(`svd ${n}×${n} (vs numpy)`, ours, installed, oneThread));
+  }
+  return rows;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

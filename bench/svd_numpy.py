@@ -1,10 +1,10 @@
 """numpy.linalg.svd(A, full_matrices=False) timings for bench/svd.ts.
 
-Usage: python3 bench/svd_numpy.py '{"sizes": [256, 1024], "repeats": 3}'
-Prints one JSON object: {"ms": {"256": best_ms, ...}, "cpuMs": {...}, "numpy": version} (wall
-and CPU time; CPU time adds up every BLAS thread); exits 3 when numpy is
-missing (bench/python.ts then tries the next interpreter). Each size gets a seeded Gaussian
-n x n matrix, one warm-up call, then the best of `repeats` timed calls (bench/timing.py).
+Usage: python3 bench/svd_numpy.py '{"n": 1024, "repeats": 3}'
+Prints one JSON object: {"ms": best_ms, "cpuMs": best_cpu_ms, "numpy": version} (wall and CPU
+time; CPU time adds up every BLAS thread); exits 3 when numpy is missing (bench/python.ts then
+tries the next interpreter). A seeded Gaussian n x n matrix, one warm-up call, then the best of
+`repeats` timed calls (bench/timing.py).
 """
 import json
 import sys
@@ -20,13 +20,10 @@ except ImportError:
 
 def main() -> None:
     args = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
-    sizes = args.get("sizes", [256, 1024])
-    repeats = args.get("repeats", 3)
-    ms, cpu_ms = {}, {}
-    for n in sizes:
-        A = np.random.default_rng(n).standard_normal((n, n))
-        np.linalg.svd(A, full_matrices=False)
-        _, ms[str(n)], cpu_ms[str(n)] = best_of(repeats, lambda: np.linalg.svd(A, full_matrices=False))
+    n, repeats = int(args.get("n", 1024)), args.get("repeats", 3)
+    A = np.random.default_rng(n).standard_normal((n, n))
+    np.linalg.svd(A, full_matrices=False)
+    _, ms, cpu_ms = best_of(repeats, lambda: np.linalg.svd(A, full_matrices=False))
     print(json.dumps({"ms": ms, "cpuMs": cpu_ms, "numpy": np.__version__}))
 
 
