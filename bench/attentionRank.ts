@@ -13,21 +13,16 @@ import { pathToFileURL } from "node:url";
 import { rng } from "../src/compute/rng.js";
 import { attend, attentionKinds, gridFor, randomHeadWeights } from "../src/experiments/attention-rank/attention.js";
 import { randomTokens } from "../src/experiments/attention-rank/tokens.js";
-import { runReference, type ReferenceRuns } from "./python.js";
-import { benchRow, bestOf, type BenchRow, type Timing } from "./row.js";
+import { runReference, takeTurns } from "./python.js";
+import { benchRow, bestOf, fasterOf, type BenchRow, type Timing } from "./row.js";
 
 const D = 64, d = 64, dv = 64;
 
 type Times = Record<string, Timing>;
 
-/** Each key's best wall and best CPU time of the two (b alone where a is absent). */
-function bestOfBoth(a: Times | undefined, b: Times): Times {
-  const out: Times = {};
-  for (const [key, t] of Object.entries(b)) {
-    const s = a?.[key];
-    out[key] = s ? { ms: Math.min(s.ms, t.ms), cpuMs: Math.min(s.cpuMs ?? Infinity, t.cpuMs ?? Infinity) } : t;
-  }
-  return out;
+/** `fasterOf` key by key. */
+function fasterOfEach(a: Times | undefined, b: Times): Times {
+  return Object.fromEntries(Object.entries(b).map(([key, t]) => [key, fasterOf(a?.[key], t)]));
 }
 
 export async function benchAttentionRank(Ns = [1024, 4096], repeats = 3): Promise<BenchRow[]> {
@@ -37,30 +32,23 @@ export async function benchAttentionRank(Ns = [1024, 4096], repeats = 3): Promis
   const X0 = randomTokens(Ns[0], D, r), W0 = randomHeadWeights(D, d, dv, r);
   for (const kind of attentionKinds) attend(kind, X0, W0, gridFor(Ns[0]));
   const inputs = Ns.map((N) => ({ N, X: randomTokens(N, D, r), W: randomHeadWeights(D, d, dv, r) }));
-  // Ours and PyTorch's (as installed, then on one thread) in turns, `repeats` rounds, each side's
-  // best counting (as `interleaved` does for one timing): a slow stretch slows every side alike.
-  let ours: Times | undefined;
-  const torch: ReferenceRuns<Times> = {};
-  let missing = false;
-  for (let round = 0; round < Math.max(1, repeats); round++) {
+  // Every head at every N, then PyTorch's (as installed, then on one thread), in turns.
+  const round = async () => {
     const times: Times = {};
     for (const { N, X, W } of inputs) for (const kind of attentionKinds) times[`${kind}/${N}`] = await bestOf(1, () => attend(kind, X, W, gridFor(N)));
-    ours = bestOfBoth(ours, times);
-    if (missing) continue;
-    const runs = runReference<Times>("attention-rank bench", "attention_rank_torch.py", { N: Ns, D, d, dv, kinds: attentionKinds, repeats: 1 });
-    if (!runs.installed) missing = true;
-    else torch.installed = bestOfBoth(torch.installed, runs.installed);
-    if (runs.oneThread) torch.oneThread = bestOfBoth(torch.oneThread, runs.oneThread);
-  }
+    return times;
+  };
+  const torchRound = () => runReference<Times>("attention-rank bench", "attention_rank_torch.py", { N: Ns, D, d, dv, kinds: attentionKinds, repeats: 1 });
+  const { ours, ...torch } = await takeTurns(repeats, round, torchRound, fasterOfEach, fasterOfEach);
   const rows: BenchRow[] = [];
   const [first, last] = [Ns[0], Ns[Ns.length - 1]];
   for (const kind of attentionKinds) {
     for (const N of Ns) {
       const key = `${kind}/${N}`;
-      const growth = N === first ? "" : ` ×${(ours![key].ms / ours![`${kind}/${first}`].ms).toFixed(1)} vs N=${first}`;
+      const growth = N === first ? "" : ` ×${(ours[key].ms / ours[`${kind}/${first}`].ms).toFixed(1)} vs N=${first}`;
       const name = `attention ${kind} N=${N} d=${d} (vs torch${growth})`;
       if (N !== last && N !== first) continue;
-      rows.push(benchRow(name, ours![key], torch.installed?.[key], torch.oneThread?.[key]));
+      rows.push(benchRow(name, ours[key], torch.installed?.[key], torch.oneThread?.[key]));
     }
   }
   return rows;

@@ -3,9 +3,9 @@
  * point N/n of the default grid): ours, one row-appended QR pass per sweep, against numpy solving
  * each grid point with np.linalg.lstsq (bench/double_descent_numpy.py, same sizes and grid).
  * numpy runs twice: as installed (all its BLAS threads, `ratio`) and on one thread
- * (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code). Ratios are of wall time; CPU time is reported beside it (and the one-thread
- * ratio in CPU time), because the machines this runs on are often shared and wall time then
- * measures the neighbours too. Each side's time is the best of `repeats` whole sweeps, the sides
+ * (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code). Ratios are of wall
+ * time; CPU time is reported beside it (and the one-thread ratio in CPU time), because the
+ * machines this runs on are often shared and wall time then measures the neighbours too. Each side's time is the best of `repeats` whole sweeps, the sides
  * taking turns (`interleaved`).
  * Run directly: `npx tsx bench/doubleDescent.ts [n]`.
  */

@@ -5,8 +5,8 @@
  * and steps, every row at once through einsum, reduceat and a batched solve), in the same run.
  * numpy runs twice: as installed (all its BLAS threads, `ratio`) and on one thread
  * (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code). Each side's time is the
- * best of `repeats` runs, the sides taking turns (`interleaved`), ours after one untimed run (the first warms the JIT up). Run
- * directly: `node dist/bench/matrixCompletion.js [preset]`.
+ * best of `repeats` runs, the sides taking turns (`interleaved`), ours after one untimed run (the
+ * first warms the JIT up). Run directly: `node dist/bench/matrixCompletion.js [preset]`.
  */
 import { pathToFileURL } from "node:url";
 import { rng } from "../src/compute/rng.js";

@@ -3,7 +3,8 @@
  * (bench/matrix_sensing_numpy.py: same sizes, variants, T, recording and one-step re-factoring).
  * numpy runs twice in the same run: as installed (all its BLAS threads, `ratio`) and on one thread
  * (OPENBLAS/OMP/MKL_NUM_THREADS=1, `ratioOneThread`, code against code). Each side's time is the
- * best of `repeats` whole runs, the sides taking turns (`interleaved`). Run directly: `node dist/bench/matrixSensing.js [preset]`.
+ * best of `repeats` whole runs, the sides taking turns (`interleaved`). Run directly:
+ * `node dist/bench/matrixSensing.js [preset]`.
  */
 import { createRunContext } from "../src/experiments/context.js";
 import { pathToFileURL } from "node:url";

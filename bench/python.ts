@@ -10,7 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { bestOf, type Timing } from "./row.js";
+import { bestOf, fasterOf, type Timing } from "./row.js";
 
 /** Exit status of a reference script whose package (numpy, torch) is not installed. */
 export const MISSING_PACKAGE = 3;
@@ -72,25 +72,35 @@ export function runReference<T>(label: string, scriptName: string, args: unknown
 }
 
 /**
- * Our run and the reference's (as installed, then on one thread), `rounds` times in turn, each
- * side's best wall and best CPU time over the rounds counting (`work` is timed by `bestOf`, each
- * reference call by its script's `best_of`, one run a round at least). Taking turns means a slow
+ * Our timings and the reference's (as installed, then on one thread), `rounds` times in turn,
+ * each side's rounds folded by `faster` (the best time counting). Taking turns means a slow
  * stretch of a shared machine, which here lasts seconds to minutes, slows every side alike rather
- * than one side's block of runs. The reference's other fields come from its last round.
+ * than one side's block of runs. Once a round finds no interpreter with the package, the
+ * reference is not tried again (the reason is on stderr once).
  */
-export async function interleaved<T extends Timing>(
+export async function takeTurns<O, T>(
+  rounds: number, ours: () => Promise<O>, reference: () => ReferenceRuns<T>,
+  fasterOurs: (a: O | undefined, b: O) => O, fasterRef: (a: T | undefined, b: T) => T,
+): Promise<{ ours: O } & ReferenceRuns<T>> {
+  let mine: O | undefined, installed: T | undefined, oneThread: T | undefined, missing = false;
+  for (let r = 0; r < Math.max(1, rounds); r++) {
+    mine = fasterOurs(mine, await ours());
+    if (missing) continue;
+    const runs = reference();
+    if (runs.installed === undefined) missing = true;
+    else installed = fasterRef(installed, runs.installed);
+    if (runs.oneThread) oneThread = fasterRef(oneThread, runs.oneThread);
+  }
+  return { ours: mine!, installed, oneThread };
+}
+
+/**
+ * `takeTurns` for one piece of work against one reference script: `work` timed by `bestOf`, the
+ * script by its `best_of`, one run a round at least. The reference's other fields come from its
+ * last round.
+ */
+export function interleaved<T extends Timing>(
   rounds: number, work: () => unknown, label: string, scriptName: string, args: Record<string, unknown>,
 ): Promise<{ ours: Required<Timing> } & ReferenceRuns<T>> {
-  const best = <U extends Timing>(a: U | undefined, b: U): U =>
-    a === undefined ? b : { ...b, ms: Math.min(a.ms, b.ms), cpuMs: Math.min(a.cpuMs ?? Infinity, b.cpuMs ?? Infinity) };
-  let ours: Required<Timing> | undefined, installed: T | undefined, oneThread: T | undefined, missing = false;
-  for (let r = 0; r < Math.max(1, rounds); r++) {
-    ours = best(ours, await bestOf(1, work));
-    if (missing) continue;
-    const runs = runReference<T>(label, scriptName, { ...args, repeats: 1 });
-    if (runs.installed === undefined) missing = true; // no interpreter has the package: say so once
-    else installed = best(installed, runs.installed);
-    if (runs.oneThread) oneThread = best(oneThread, runs.oneThread);
-  }
-  return { ours: ours!, installed, oneThread };
+  return takeTurns(rounds, () => bestOf(1, work), () => runReference<T>(label, scriptName, { ...args, repeats: 1 }), fasterOf, fasterOf);
 }

@@ -5,9 +5,8 @@
  * iterates are symmetric and only sym(S) is read), half the multiply-adds of numpy's products
  * with the whole A, which is how one writes it in numpy. In the same run, numpy twice: as
  * installed (all its BLAS threads, `ratio`) and on one thread (OPENBLAS/OMP/MKL_NUM_THREADS=1,
- * `ratioOneThread`, code against code).
- * Each side's time is the best of `repeats` whole runs, the sides taking turns (`interleaved`). Run directly:
- * `node dist/bench/robustRecovery.js [preset]`.
+ * `ratioOneThread`, code against code). Each side's time is the best of `repeats` whole runs, the
+ * sides taking turns (`interleaved`). Run directly: `node dist/bench/robustRecovery.js [preset]`.
  */
 import { pathToFileURL } from "node:url";
 import { createRunContext } from "../src/experiments/context.js";

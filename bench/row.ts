@@ -46,6 +46,11 @@ export function benchRow(name: string, ours: Timing, installed?: Timing, oneThre
   return row;
 }
 
+/** b, with the faster wall and the faster CPU time of a and b (each its own minimum); b alone without a. */
+export function fasterOf<T extends Timing>(a: T | undefined, b: T): T {
+  return a === undefined ? b : { ...b, ms: Math.min(a.ms, b.ms), cpuMs: Math.min(a.cpuMs ?? Infinity, b.cpuMs ?? Infinity) };
+}
+
 /** Short work runs more often than `repeats`: until its runs add up to this many ms … */
 const MIN_TOTAL_MS = 500;
 /** … but never more than this many times. */

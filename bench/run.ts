@@ -1,13 +1,14 @@
 /**
- * `npm run bench [-- --json] [--only svd,spectra] [--repeats N]`: lowrank-lab against numpy (PyTorch for the
- * attention heads and intrinsic-dimension training) doing the same work on the same machine, in
- * the same run, the reference timed twice: as installed (all its threads, what a user gets) and on
- * one thread. Prints ratios (ours / reference; below 1 means lowrank-lab is faster), never bare
- * times alone, since absolute times say more about the machine than about the code. `--json`
- * ends the output with one JSON line, `{machine: {cpus, model}, rows: [...]}`; `--only` runs only
- * the named benches; `--repeats` sets how many timed runs each side of a row gets at least (default 3;
- * short work gets more, up to half a second of runs), the fastest counting on both sides
- * (`bestOf`, bench/timing.py).
+ * `npm run bench [-- --json] [--only svd,spectra] [--repeats N]`: lowrank-lab against numpy
+ * (PyTorch for the attention heads and intrinsic-dimension training) doing the same work on the
+ * same machine, in the same run, the reference timed twice: as installed (all its threads, what a
+ * user gets) and on one thread. Prints ratios (ours / reference; below 1 means lowrank-lab is
+ * faster), never bare times alone, since absolute times say more about the machine than about the
+ * code. `--json` ends the output with one JSON line, `{machine: {cpus, model}, rows: [...]}`;
+ * `--only` runs only the named benches; `--repeats` sets how many rounds each row gets (default
+ * 3): each side runs at least once a round (short work more often, up to half a second of runs),
+ * and the fastest run counts on both sides (`bestOf`, bench/timing.py). In every bench but
+ * spectra and intrinsic dimension the sides take turns round by round (`takeTurns`).
  */
 import { benchMatrixSensing } from "./matrixSensing.js";
 import { benchSvd } from "./svd.js";

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { benchNames, formatJson, formatTable, machineInfo, parseBenchArgs } from "../bench/format.js";
-import { benchRow, bestOf } from "../bench/row.js";
+import { takeTurns } from "../bench/python.js";
+import { benchRow, bestOf, fasterOf } from "../bench/row.js";
 
 const rows = [
   benchRow("fake full", { ms: 30, cpuMs: 32 }, { ms: 10, cpuMs: 18 }, { ms: 15, cpuMs: 16 }),
@@ -74,5 +75,20 @@ describe("bench output", () => {
     let quick = 0;
     await bestOf(3, () => quick++);
     expect(quick).toBe(30); // never past 30 runs
+  });
+
+  it("takes turns round by round, each side's fastest time counting, and stops asking a missing reference", async () => {
+    const mine = [{ ms: 5, cpuMs: 9 }, { ms: 3, cpuMs: 12 }, { ms: 4, cpuMs: 2 }];
+    const theirs = [{ ms: 8, cpuMs: 8 }, { ms: 6, cpuMs: 10 }, { ms: 7, cpuMs: 7 }];
+    const order: string[] = [];
+    let r = 0, s = 0;
+    const turns = await takeTurns(3, async () => (order.push("ours"), mine[r++]), () => (order.push("ref"), { installed: theirs[s], oneThread: theirs[s++] }), fasterOf, fasterOf);
+    expect(order).toEqual(["ours", "ref", "ours", "ref", "ours", "ref"]);
+    expect(turns.ours).toEqual({ ms: 3, cpuMs: 2 });
+    expect(turns.installed).toEqual({ ms: 6, cpuMs: 7 });
+    let asked = 0;
+    const none = await takeTurns(3, async () => mine[0], () => (asked++, {}), fasterOf, fasterOf);
+    expect(asked).toBe(1);
+    expect(none.installed).toBeUndefined();
   });
 });
