@@ -79,13 +79,7 @@ export function _gemmWasm(
   // Operands stored whole (rows back to back, no padding) go in one copy: row by row, the
   // subarray per row cost more than the copying for the tall, narrow products of attention.
   if (aps === 1 && ais === k && alpha === 1) H.set(A.subarray(aOff, aOff + m * k), offA);
-  else if (ais === 1) {
-    // A read transposed: along its stored rows (p), so the reads stream and the writes go to m rows.
-    for (let p = 0; p < k; p++) {
-      const src = aOff + p * aps;
-      for (let i = 0; i < m; i++) H[offA + i * k + p] = alpha * A[src + i];
-    }
-  } else {
+  else {
     for (let i = 0; i < m; i++) {
       const src = aOff + i * ais, dst = offA + i * k;
       if (aps === 1 && alpha === 1) H.set(A.subarray(src, src + k), dst);

@@ -11,7 +11,7 @@
  */
 import { I32, forLoop, op, wasmModule, type Bytes } from "../../linalg/wasm/assemble.js";
 
-/** The runs of one convolution, given to `run` as offsets into V and the output (in doubles). */
+/** What `withConvKernel` hands its callback: one call per run of tokens, offsets in doubles into the output, V and the kernel. */
 export interface ConvKernel {
   /** out[dst + x·dv + c] += kernel[tap + c] · v[src + x·dv + c] for x < count, c < dv. */
   taps(dst: number, src: number, tap: number, count: number): void;

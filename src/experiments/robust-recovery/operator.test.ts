@@ -58,9 +58,9 @@ describe("the robust-recovery measurement operator", () => {
     expect(Q[2 * n + 1]).toBe(0.5 * X[1 * n + 2]);
   });
 
-  // Sizes off the kernel's blocks (2 rows, 8 columns), odd m, V below and above 8, and n = 44,
-  // whose 990 packed numbers pad to 1024 and so get padded on, away from 8 KiB.
-  for (const [n, m, V] of [[3, 7, 1], [5, 70, 4], [6, 131, 9], [44, 65, 3]]) {
+  // Sizes off the kernel's blocks (2 rows, 8 columns), odd m, V below and above 8, and n = 90,
+  // whose 4095 packed numbers pad to 4096 (a row of 32 KiB) and so get padded on, away from 8 KiB.
+  for (const [n, m, V] of [[3, 7, 1], [5, 70, 4], [6, 131, 9], [90, 65, 3]]) {
     for (const resident of [true, false]) {
       it(`applies 𝒜 and 𝒜* like plain loops for n=${n}, m=${m}, V=${V} (${resident ? "resident" : "copying"})`, () => {
         const g = rng(n * 1000 + m + V), n2 = n * n;
