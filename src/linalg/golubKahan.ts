@@ -21,12 +21,18 @@ export function _tridiagonalEigenvalues(a: Float64Array, b: Float64Array): Float
   const N = a.length;
   const e = new Float64Array(N); // e[i] couples i and i + 1; e[N-1] = 0
   e.set(b.subarray(0, N - 1));
+  // A coupling below ε‖T‖ splits the matrix, as in tql1, besides one negligible beside its two
+  // diagonal entries: where a cluster of eigenvalues sits at zero (a rank-deficient B) those
+  // entries are themselves ~ε‖T‖, and the relative test alone would never split them off.
+  let norm = 0;
+  for (let i = 0; i < N; i++) norm = Math.max(norm, Math.abs(a[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
+  const tiny = Number.EPSILON * norm;
   for (let l = 0; l < N; l++) {
     for (let iter = 0; ; iter++) {
       let m = l;
       for (; m < N - 1; m++) {
         const dd = Math.abs(a[m]) + Math.abs(a[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * dd || e[m] === 0) break;
+        if (Math.abs(e[m]) <= Number.EPSILON * dd || Math.abs(e[m]) <= tiny) break;
       }
       if (m === l) break;
       if (iter === 90) throw new Error("tridiagonal QL did not converge"); // it takes about 2 per value

@@ -78,6 +78,23 @@ describe("_topSvd: all singular values, top k vectors", () => {
     expect(orthogonalityError(top.V)).toBeLessThan(1e-12);
   });
 
+  it("finds the values of a bidiagonal whose tail is all ~ε‖B‖ (rank 3), where only an absolute test splits", () => {
+    // The tail couplings are never small beside their own ~ε‖B‖ diagonal entries, so QL
+    // converges there only by splitting at ε‖T‖ (these inputs failed to converge before).
+    for (const seed of [0, 3, 5]) {
+      const r = rng(seed), n = 70;
+      const d = new Float64Array(n), e = new Float64Array(n - 1);
+      d.set([-0.574, 0.369, -0.523]);
+      e.set([-2.91, 1.93, -1.05]);
+      for (let i = 3; i < n; i++) d[i] = 1e-15 * r.normal();
+      for (let i = 3; i < n - 1; i++) e[i] = 1e-15 * r.normal();
+      const exact = svd({ rows: n, cols: n, data: Float64Array.from({ length: n * n }, (_, q) => (q % (n + 1) === 0 ? d[q / (n + 1)] : q % (n + 1) === 1 && q < n * (n - 1) ? e[(q - 1) / (n + 1)] : 0)) }).S;
+      const s = _bidiagonalValues(d, e, n);
+      for (let i = 0; i < n; i++) expect(Math.abs(s[i] - exact[i])).toBeLessThan(100 * eps * exact[0]);
+      for (let i = 3; i < n; i++) expect(s[i]).toBeLessThan(1e-13);
+    }
+  });
+
   it("keeps the values' accuracy for tiny and huge scales", () => {
     for (const c of [1e-200, 1e200]) {
       const d = Float64Array.from([3, 2, 1, 0.5].map((x) => x * c)), e = Float64Array.from([1, 1, 1].map((x) => x * c));
