@@ -3,6 +3,7 @@ import { _householder } from "./householder.js";
 import { _addAtv, _resident, _setAu, _wasmAtv, _wasmAu, type Resident } from "./panelMatvec.js";
 import type { Reflectors } from "./reflectors.js";
 import { _heapRelease } from "./wasm/kernels.js";
+import { _burst } from "./wasm/pool.js";
 
 /** A = Q_U B Q_Vᵀ with B upper bidiagonal (diagonal d, superdiagonal e). */
 export interface Bidiagonal {
@@ -44,7 +45,9 @@ export function _bidiagonalize(F: Float64Array, m: number, n: number): Bidiagona
     const Yt = new Float64Array(NB * n); // [NB, n]: Y stored transposed so its rows are contiguous
     const wasm = _resident(F, m, n, NB);
     const G = wasm ? wasm.F : F;
-    for (; n - s > CROSSOVER; s += NB) panel(G, m, n, s, d, e, tauq, taup, X, Yt, wasm);
+    _burst(() => {
+      for (; n - s > CROSSOVER; s += NB) panel(G, m, n, s, d, e, tauq, taup, X, Yt, wasm);
+    });
     unblocked(G, m, n, s, d, e, tauq, taup);
     if (wasm) {
       F.set(G);
@@ -157,10 +160,9 @@ function panel(F: Float64Array, m: number, n: number, s: number, d: Float64Array
       H.set(Yt.subarray(j * n + r0, (j + 1) * n), wasm.R + j * nt);
       H.set(F.subarray((s + j) * n + r0, (s + j + 1) * n), wasm.R + (NB + j) * nt);
     }
-    // On this thread alone: a rank-8 update is a pass over memory rather than arithmetic, and
-    // the rows a worker updated would next be read here, by the panel's matrix-vector passes,
-    // from the other core's cache (svd 1024² and spectra.compare 768² ran 2–5% faster unsplit).
-    _gemmHeap(wasm.K, mt, nt, 2 * NB, wasm.L, 2 * NB, wasm.R, nt, wasm.base + r0 * n + r0, n, false);
+    // Split like the panel's matrix-vector passes (this thread from the top rows, a worker from
+    // the bottom), so each core mostly reads back rows it wrote itself.
+    _gemmHeap(wasm.K, mt, nt, 2 * NB, wasm.L, 2 * NB, wasm.R, nt, wasm.base + r0 * n + r0, n);
     return;
   }
   const L = new Float64Array(mt * 2 * NB), R = new Float64Array(2 * NB * nt);

@@ -1,14 +1,20 @@
 import { GEMM_HEAP_SCRATCH } from "./gemm.js";
 import { _heapAlloc, _heapRelease, _heapView, _kernels, type Kernels } from "./wasm/kernels.js";
+import { _atvHalves, _av } from "./wasm/pool.js";
 
 /**
  * The two matrix-vector products per step of the bidiagonalisation, Aᵀv and Au with the stale
  * trailing matrix, which take most of its time: in JavaScript four rows per pass (each entry of
  * the result loaded a quarter as often, four independent sums), or on a copy of the matrix in
- * WebAssembly memory with the SIMD kernels (~5 G entries/s against ~1.2). They stay on one thread:
- * split over two (by result columns or rows, bit-identical) they were no faster here, as each
- * pass streams the matrix once from memory (svd 1024², medians of 5 in alternating processes:
- * 604–618 ms unsplit, 625–642 split).
+ * WebAssembly memory with the SIMD kernels (~5 G entries/s against ~1.2).
+ *
+ * With threads, both are shared by rows: Au's rows, and Aᵀv as two partial sums over the top and
+ * the bottom half of the rows (pool.ts). The trailing update after each panel is split the same
+ * way, so each core mostly reads rows it wrote, and the team polls between the passes rather
+ * than sleeping (`_burst`). Bidiagonalising 1024² in alternating processes (min of 10 each): 166–175
+ * ms so against 215–233 on one thread; splitting Aᵀv by columns instead measured 240, as every
+ * pass then read half of each row from the other core's cache, and splitting with sleeping
+ * workers was slower than one thread (a wake-up costs about as much as a pass).
  */
 
 /** A copy of F in WebAssembly memory, where the matrix-vector kernels can read it, plus scratch vectors. */
@@ -19,6 +25,7 @@ export interface Resident {
   base: number; // offset of F in H
   v: number; // offsets of m- and n-long scratch vectors
   y: number;
+  y2: number; // the second half's partial of Aᵀv
   L: number; // offsets of the trailing update's factors: m × 2·NB and 2·NB × n
   R: number;
 }
@@ -26,7 +33,7 @@ export interface Resident {
 export function _resident(F: Float64Array, m: number, n: number, NB: number): Resident | null {
   const K = _kernels();
   if (!K) return null;
-  const base = _heapAlloc(m * n + m + n + 4);
+  const base = _heapAlloc(m * n + m + 2 * n + 6);
   const L = _heapAlloc(m * 2 * NB), R = _heapAlloc(2 * NB * n);
   // Reserve the product's scratch too, so the memory never grows (and never detaches the view
   // below) while the panels run.
@@ -34,7 +41,7 @@ export function _resident(F: Float64Array, m: number, n: number, NB: number): Re
   const H = _heapView();
   const G = H.subarray(base, base + m * n);
   G.set(F);
-  return { K, H, F: G, base, v: base + m * n + 2, y: base + m * n + m + 4, L, R };
+  return { K, H, F: G, base, v: base + m * n + 2, y: base + m * n + m + 4, y2: base + m * n + m + n + 6, L, R };
 }
 
 /**
@@ -90,13 +97,14 @@ export function _wasmAtv(w: Resident, n: number, r0: number, r1: number, vc: num
   const rows4 = rows & ~3, len2 = len & ~1;
   for (let t = 0; t < rows; t++) H[w.v + t] = F[(r0 + t) * n + vc];
   H.fill(0, w.y, w.y + len);
-  K.atv(8 * (base + r0 * n + c0), 8 * n, rows4, 8 * w.v, 8 * w.y, len2);
+  H.fill(0, w.y2, w.y2 + len);
+  _atvHalves(K, 8 * (base + r0 * n + c0), 8 * n, rows4, 8 * w.v, 8 * w.y, 8 * w.y2, len2);
   if (len2 < len) {
     let a = 0;
     for (let t = 0; t < rows4; t++) a += H[w.v + t] * F[(r0 + t) * n + n - 1];
     H[w.y + len - 1] = a;
   }
-  for (let c = 0; c < len; c++) out[out0 + c0 + c] += H[w.y + c];
+  for (let c = 0; c < len; c++) out[out0 + c0 + c] += H[w.y + c] + H[w.y2 + c];
   _addAtv(F, n, r0 + rows4, r1, vc, c0, out, out0);
 }
 
@@ -105,7 +113,7 @@ export function _wasmAu(w: Resident, n: number, r0: number, r1: number, c0: numb
   const { K, H, F, base } = w;
   const rows = r1 - r0, len = n - c0;
   const rows4 = rows & ~3, len2 = len & ~1;
-  K.av(8 * (base + r0 * n + c0), 8 * n, rows4, 8 * (base + ur + c0), 8 * w.v, len2);
+  _av(K, 8 * (base + r0 * n + c0), 8 * n, rows4, 8 * (base + ur + c0), 8 * w.v, len2);
   const last = len2 < len ? F[ur + n - 1] : 0;
   for (let t = 0; t < rows4; t++) X[(r0 + t) * ldx + col] = H[w.v + t] + last * F[(r0 + t) * n + n - 1];
   _setAu(F, n, r0 + rows4, r1, c0, ur, X, ldx, col);

@@ -301,9 +301,9 @@ function forwardKernel() {
   const zero = [op.i32Const(0), op.v128Load64Splat(0)]; // address 0 holds 0.0
   const body = (off: number) => {
     const out: Bytes[] = [];
-    for (let r = 0; r < B; r++) out.push(op.localGet(A0 + r), op.v128Load(off), op.localSet(a(r)));
     for (let c = 0; c < B; c++) out.push(op.localGet(Y0 + c), op.v128Load(off), op.localSet(x(c)));
     for (let r = 0; r < B; r++) {
+      out.push(op.localGet(A0 + r), op.v128Load(off), op.localSet(a(r)));
       for (let c = 0; c < B; c++) out.push(op.localGet(acc(r, c)), op.localGet(a(r)), op.localGet(x(c)), op.f64x2Mul, op.f64x2Add, op.localSet(acc(r, c)));
     }
     return out;

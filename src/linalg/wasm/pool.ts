@@ -30,8 +30,14 @@ const MIN_SPLIT = 1 << 20;
 const CHUNK = 1 << 18;
 const MAX_CHUNKS = 64;
 
-const FUNCTIONS = ["panels"] as const;
-const PANELS = 0;
+const FUNCTIONS = ["panels", "atv", "av"] as const;
+const [PANELS, ATV, AV] = [0, 1, 2];
+
+/**
+ * Below this many entries of F a matrix-vector product runs on the calling thread alone: ~25 µs
+ * of streaming at ~5 G entries/s, against a few µs to hand a polling worker its half.
+ */
+const MIN_SPLIT_MATVEC = 1 << 17;
 
 let team: Team | undefined;
 
@@ -71,6 +77,60 @@ export function _panel(K: Kernels, pA: number, lda: number, pB: number, pC: numb
   for (const w of team.idle()) jobs[w] = [PANELS, args(1)];
   const a = args(0);
   team.run(jobs, () => K.panels(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]));
+}
+
+/** The team, started now if it is not yet (null with one thread or no shared memory). */
+function theTeam(): Team | null {
+  const sk = _threads() > 1 ? _sharedKernels() : null;
+  if (sk === null) return null;
+  team ??= new Team(sk.module, sk.memory, FUNCTIONS, _threads() - 1);
+  return team;
+}
+
+/**
+ * Runs `work`, a burst of calls too short to pay a worker's wake-up each (the bidiagonalisation's
+ * matrix-vector products, a few to a few hundred µs apart), with the team polling between calls
+ * instead of sleeping; they sleep again afterwards, so an idle process burns no core.
+ */
+export function _burst<T>(work: () => T): T {
+  const t = theTeam();
+  if (t === null) return work();
+  const before = t.spin(BURST_SPIN_US);
+  try {
+    return work();
+  } finally {
+    t.spin(before);
+  }
+}
+
+/** How long the team polls during a burst: longer than the gaps between its calls. */
+const BURST_SPIN_US = 2000;
+
+/**
+ * Aᵀv as two partial sums, over the first and the second half of the rows (split at a multiple of
+ * four): K.atv on rows [0, h) into pout and on rows [h, rows) into pout2, both zeroed by the
+ * caller, who adds them. Two halves on one thread or two, so the sums are the same for any thread
+ * count; with a worker each thread reads the rows it also updates (`_av`, the trailing update).
+ */
+export function _atvHalves(K: Kernels, pF: number, ldf: number, rows: number, pv: number, pout: number, pout2: number, len: number): void {
+  const h = 4 * Math.floor(rows / 8);
+  const half = (g: number) => (g === 0 ? [pF, ldf, h, pv, pout, len] : [pF + h * ldf, ldf, rows - h, pv + 8 * h, pout2, len]);
+  const t = rows * len >= MIN_SPLIT_MATVEC ? theTeam() : null;
+  const run = (a: number[]) => K.atv(a[0], a[1], a[2], a[3], a[4], a[5]);
+  if (t === null || t.idle().length === 0) {
+    run(half(0));
+    run(half(1));
+    return;
+  }
+  t.split(ATV, 2, (g0) => half(g0), run);
+}
+
+/** K.av(pF, ldf, rows, pu, px, len), its rows shared between the threads likewise. */
+export function _av(K: Kernels, pF: number, ldf: number, rows: number, pu: number, px: number, len: number): void {
+  const t = rows * len >= MIN_SPLIT_MATVEC ? theTeam() : null;
+  if (t === null) return K.av(pF, ldf, rows, pu, px, len);
+  // Shares of whole groups of four rows (the kernel's step).
+  t.split(AV, rows / 4, (r0, r1) => [pF + 4 * r0 * ldf, ldf, 4 * (r1 - r0), pu, px + 32 * r0, len], (a) => K.av(a[0], a[1], a[2], a[3], a[4], a[5]));
 }
 
 /** Workers started and ready, and calls shared with them so far (for tests). */

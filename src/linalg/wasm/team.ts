@@ -17,6 +17,7 @@ import { Worker } from "node:worker_threads";
 
 const PENDING = 0; // workers still running the current call
 const FAILED = 1; // set by a worker whose call threw
+const SPIN = 2; // microseconds to poll before sleeping (see the constructor and `spin`)
 const MAX_ARGS = 12;
 const SLOT = 16; // int32s per worker: [sequence number, ready, function, 12 arguments, padding]
 
@@ -37,16 +38,25 @@ export class Team {
    * is then not paid on every call. Only for a team whose calls do come that way; polling burns
    * the core, and on a machine whose cores are busy with other work it costs more than it saves.
    */
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, functions: readonly string[], size: number, private readonly spinUs = 0) {
-    this.ctl = new Int32Array(new SharedArrayBuffer(4 * SLOT * (size + 1))); // slot 0: PENDING, FAILED
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, functions: readonly string[], size: number, spinUs = 0) {
+    this.ctl = new Int32Array(new SharedArrayBuffer(4 * SLOT * (size + 1))); // slot 0: PENDING, FAILED, SPIN
+    this.ctl[SPIN] = spinUs;
     for (let i = 0; i < size; i++) {
       const slot = SLOT * (i + 1);
-      const w = new Worker(WORKER, { eval: true, workerData: { module, memory, functions, ctl: this.ctl, slot, spinUs } });
+      const w = new Worker(WORKER, { eval: true, workerData: { module, memory, functions, ctl: this.ctl, slot } });
       w.unref();
       w.on("exit", () => Atomics.store(this.ctl, slot + 1, 0)); // never dispatched to again
       w.on("error", () => undefined); // a worker that fails to start is simply never ready
       this.workers.push(w);
     }
+  }
+
+  /**
+   * Sets how long the team polls before sleeping from now on (see the constructor), so a caller
+   * can poll through a burst of small calls and sleep again after it. Returns the previous value.
+   */
+  spin(us: number): number {
+    return Atomics.exchange(this.ctl, SPIN, us);
   }
 
   /** Indices of the workers that are ready for work. */
@@ -77,8 +87,9 @@ export class Team {
     try {
       own();
     } finally {
-      if (this.spinUs > 0 && Atomics.load(c, PENDING) !== 0) {
-        const until = performance.now() + this.spinUs / 1000;
+      const spinUs = Atomics.load(c, SPIN);
+      if (spinUs > 0 && Atomics.load(c, PENDING) !== 0) {
+        const until = performance.now() + spinUs / 1000;
         while (Atomics.load(c, PENDING) !== 0 && performance.now() < until);
       }
       for (let p; (p = Atomics.load(c, PENDING)) !== 0; ) Atomics.wait(c, PENDING, p);
@@ -122,12 +133,13 @@ function shares(units: number, parts: number): [number, number][] {
  */
 const WORKER = `
 const { workerData } = require("node:worker_threads");
-const { module, memory, functions, ctl, slot, spinUs } = workerData;
+const { module, memory, functions, ctl, slot } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const fns = functions.map((name) => exports[name]);
 let seen = Atomics.load(ctl, slot);
 Atomics.store(ctl, slot + 1, 1);
 for (;;) {
+  const spinUs = Atomics.load(ctl, ${SPIN});
   if (spinUs > 0) {
     const until = performance.now() + spinUs / 1000;
     while (Atomics.load(ctl, slot) === seen && performance.now() < until);

@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { rng } from "../../compute/rng.js";
 import { _gemm } from "../gemm.js";
 import { randomMatrix, svd } from "../index.js";
-import { _kernels, _setThreads } from "./kernels.js";
-import { _poolStats } from "./pool.js";
+import { _heapAlloc, _heapRelease, _heapView, _kernels, _setThreads } from "./kernels.js";
+import { _atvHalves, _av, _poolStats } from "./pool.js";
 
 // The product kernel splits C into whole row blocks or column strips, and every entry of C is
 // computed by the same instructions in the same order whichever thread computes it, so results
@@ -59,6 +59,38 @@ describe("the product kernel on worker threads", () => {
     const two = await withThreads(2, () => shapes.map(([m, n, k, t, a], i) => product(m, n, k, 10 + i, t, a)));
     expect(_poolStats().shared - before).toBeGreaterThan(shapes.length); // the workers did take shares
     for (let i = 0; i < shapes.length; i++) expect(sameBits(one[i], two[i]), `shape ${shapes[i].join("×")}`).toBe(true);
+  });
+
+  it("shares the bidiagonalisation's matrix-vector products, with the same bits as on one thread", async () => {
+    // Au by rows, and Aᵀv as the same two half-sums wherever they are computed.
+    const m = 604, n = 600;
+    const run = () => {
+      const K = _kernels()!;
+      const base = _heapAlloc(m * n + 4 * n + 2 * m);
+      const H = _heapView();
+      H.set(randomMatrix(m, n, rng(3)).data, base);
+      const u = base + m * n, v = u + n, x = v + m, y = x + m, y2 = y + n;
+      H.set(randomMatrix(1, n, rng(4)).data, u);
+      H.set(randomMatrix(1, m, rng(5)).data, v);
+      H.fill(0, y, y2 + n);
+      const before = _poolStats().shared;
+      _av(K, 8 * base, 8 * n, m, 8 * u, 8 * x, n);
+      _atvHalves(K, 8 * base, 8 * n, m, 8 * v, 8 * y, 8 * y2, n);
+      const out = { Au: H.slice(x, x + m), top: H.slice(y, y + n), bottom: H.slice(y2, y2 + n), shared: _poolStats().shared - before };
+      _heapRelease(base);
+      return out;
+    };
+    const one = await withThreads(1, run);
+    const two = await withThreads(2, run);
+    expect(two.shared).toBe(2);
+    for (const key of ["Au", "top", "bottom"] as const) expect(sameBits(one[key], two[key]), key).toBe(true);
+    // the halves add up to Aᵀv
+    const A = randomMatrix(m, n, rng(3)).data, vv = randomMatrix(1, m, rng(5)).data;
+    for (const c of [0, 299, 599]) {
+      let s = 0;
+      for (let r = 0; r < m; r++) s += vv[r] * A[r * n + c];
+      expect(one.top[c] + one.bottom[c]).toBeCloseTo(s, 10);
+    }
   });
 
   it("gives a bit-identical svd of a 700×600 matrix with 1 and 2 threads", async () => {
