@@ -1,7 +1,8 @@
 /**
  * The factor updates of model.ts (`product`: X = F Gᵀ; `gdStep`: one GD step from S = ∇_X L) as
- * WebAssembly SIMD, for operator.ts's module. They run on the calling thread between the
- * operator's passes, on factors kept in the operator's memory, so a step copies nothing.
+ * WebAssembly SIMD, for operator.ts's module. They run between the operator's passes (`advance`
+ * shares the variants between two threads), on factors kept in the operator's memory, so a step
+ * copies nothing.
  *
  * Every sum is taken in the same order, with the same separate multiply and add, as model.ts's
  * JavaScript: results are bit-identical to it. What changes is that the loops along a row go two
@@ -131,4 +132,27 @@ export function gdStepKernel(): WasmFunction {
     op.end,
   ];
   return { name: "gdStep", params: [I32, I32, I32, I32, I32, F64, I32, I32], locals: [...Array(8).fill(I32), V128, I32, I32], body };
+}
+
+/** Bytes per variant in `advance`'s table: pS, pF, pG, pX, n, k, symmetric, pT (i32), then η (f64). */
+export const ADVANCE_ROW = 40;
+
+/**
+ * `advance(v0, v1, pTable)`: for each variant v0 ≤ v < v1, `gdStep` then `product` with the
+ * arguments in row v of the table at pTable (ADVANCE_ROW bytes a row): the factors' step from
+ * S_v, then X_v = F Gᵀ for the next pass. Variants share nothing (each row names its own
+ * scratch), so threads can take different ranges of them. `gdStep` and `product` are the module's
+ * functions number gdStepAt and productAt.
+ */
+export function advanceKernel(gdStepAt: number, productAt: number): WasmFunction {
+  const [v0, v1, pTable] = [0, 1, 2];
+  const [v, row] = [3, 4];
+  const arg = (offset: number): Bytes[] => [op.localGet(row), op.i32Load(offset)];
+  const [S, F, G, X, N, K, SYM, T] = [0, 4, 8, 12, 16, 20, 24, 28];
+  const body = forLoop(v, get(v0), get(v1), 1, [
+    op.localGet(pTable), op.localGet(v), op.i32Const(ADVANCE_ROW), op.i32Mul, op.i32Add, op.localSet(row),
+    ...arg(S), ...arg(F), ...arg(G), ...arg(N), ...arg(K), op.localGet(row), op.f64Load(32), ...arg(SYM), ...arg(T), op.call(gdStepAt),
+    ...arg(F), ...arg(G), ...arg(X), ...arg(N), ...arg(K), ...arg(T), op.call(productAt),
+  ]);
+  return { name: "advance", params: [I32, I32, I32], locals: [I32, I32], body };
 }

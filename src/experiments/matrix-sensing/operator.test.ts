@@ -104,4 +104,35 @@ describe("the sensing operator on worker threads", () => {
     const want = reference(A, m, n2, X, y, V);
     for (let j = 0; j < n2; j++) expect(both.S[j]).toBeCloseTo(want.S[j], 10);
   });
+
+  // `advance` shares the variants between the threads; each variant's step and product are the
+  // same calls as one by one, so the factors and X come out with model.ts's bits either way.
+  for (const threads of [1, 2]) {
+    it(`advances every variant as model.ts's gdStep then product would (${threads} thread${threads > 1 ? "s" : ""})`, async () => {
+      const n = 30, n2 = n * n, m = 401, V = 9, g = rng(9);
+      const ks = [3, 5, 3, 5, 5, 4, 5, 2, 5];
+      const families: Family[] = ["symmetric", "symmetric", "asymmetric", "asymmetric", "asymmetric", "asymmetric", "one-step", "one-step", "one-step"];
+      _setThreads(threads);
+      const op = sensingOperator(g.normals(m * n2), m, n2, V, { kMax: 5 });
+      expect(op.threads).toBe(threads);
+      if (threads > 1) await vi.waitFor(() => expect(op.workersReady()).toBe(1), { timeout: 20_000 });
+      const bases = ks.map((k) => g.normals(2 * n * k));
+      const ours = ks.map((k, v) => initFactors(families[v], n, k, 0.3, bases[v]));
+      const theirs = ks.map((k, v) => initFactors(families[v], n, k, 0.3, bases[v]));
+      ours.forEach((f, v) => op.adopt(f, v));
+      const S = g.normals(V * n2);
+      for (let v = 0; v < V; v++) op.S.set(S.subarray(v * n2, (v + 1) * n2), v * op.ld);
+      const X = new Float64Array(n2), scratch = new Float64Array(4 * n * 5);
+      for (let step = 0; step < 2; step++) op.advance(ours, 0.05);
+      op.dispose();
+      const same = (a: Float64Array, b: Float64Array) => Buffer.compare(Buffer.from(a.slice().buffer), Buffer.from(b.slice().buffer)) === 0;
+      for (let v = 0; v < V; v++) {
+        for (let step = 0; step < 2; step++) gdStep(theirs[v], S, v * n2, 0.05, scratch);
+        product(theirs[v], X, 0, scratch);
+        expect(same(ours[v].F, theirs[v].F), `F of variant ${v}`).toBe(true);
+        expect(same(ours[v].G, theirs[v].G), `G of variant ${v}`).toBe(true);
+        expect(same(op.X.subarray(v * op.ld, v * op.ld + n2), X), `X of variant ${v}`).toBe(true);
+      }
+    });
+  }
 });

@@ -21,7 +21,7 @@
 import { F64, I32, V128, forLoop, op, wasmModule, type Bytes } from "../../linalg/wasm/assemble.js";
 import { _threads } from "../../linalg/wasm/kernels.js";
 import { Team } from "../../linalg/wasm/team.js";
-import { gdStepKernel, productKernel } from "./factorKernels.js";
+import { ADVANCE_ROW, advanceKernel, gdStepKernel, productKernel } from "./factorKernels.js";
 import { applyA, applyAt, gdStep, product, type Factors } from "./model.js";
 
 const B = 3; // register block: rows of A × variants
@@ -37,7 +37,7 @@ const GROUPS = 4;
 
 /**
  * How long the operator's threads poll for the next pass before sleeping (see Team): the gap
- * between passes, the factor updates on the calling thread, is ~0.25 ms at the paper size, so a
+ * between passes, the factor updates (`advance`), is ~0.1–0.25 ms at the paper size, so a
  * worker that polls half a millisecond is awake for the next pass instead of paying a wake-up on
  * every step; the caller polls as long for the worker's share. The paper preset measured ~3% faster
  * (8.77 against 9.01 s, means of five runs each, alternating).
@@ -79,6 +79,12 @@ export interface SensingOperator {
   product(f: Factors, v: number): void;
   /** One GD step of an adopted model from S_v (model.ts's `gdStep`, bit for bit). */
   gdStep(f: Factors, v: number, eta: number): void;
+  /**
+   * `gdStep` then `product` for every variant v, models[v] adopted as variant v: the step from
+   * S_v and the next X_v. The variants are shared between two threads where there are workers
+   * (each has its own scratch); the bits are those of the calls one by one.
+   */
+  advance(models: Factors[], eta: number): void;
   /** Stops the operator's worker threads; it must not be used afterwards. */
   dispose(): void;
   /** Worker threads booted and taking shares so far (for tests: until then the caller does it all). */
@@ -111,7 +117,9 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
   // Factor slots: F and G of n·kMax doubles each, one spare (odd k reads one past the end), even.
   const slot = kMax === 0 ? 0 : 2 * Math.ceil((n * kMax + 1) / 2);
   const np = n + (n % 2), kp = kMax + (kMax % 2);
-  const sizes = [mp * ld, Vp * ld, Vp * mp, GROUPS * Vp * ld, mp, 2 * V * slot, kMax === 0 ? 0 : 2 * kMax * np + n * kp]; // A, X, R, S partials, y, factors, scratch
+  const scratch = kMax === 0 ? 0 : 2 * kMax * np + n * kp; // the factor kernels' (even), one per variant
+  const rowDoubles = ADVANCE_ROW / 8;
+  const sizes = [mp * ld, Vp * ld, Vp * mp, GROUPS * Vp * ld, mp, 2 * V * slot, V * scratch, V * rowDoubles]; // A, X, R, S partials, y, factors, scratch, advance's table
   const threads = useWasm && mp * Vp * ld >= MIN_SPLIT ? _threads() : 1;
   const K = useWasm ? kernels(threads > 1) : null;
   let heap: Float64Array;
@@ -125,12 +133,12 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
     heap = new Float64Array(memory.buffer);
     heap[M_AT] = m;
     K.bind(memory);
-    if (K.shared) team = new Team(K.module, memory, ["fused"], threads - 1, SPIN_US);
+    if (K.shared) team = new Team(K.module, memory, ["fused", "advance"], threads - 1, SPIN_US);
   } else {
     heap = new Float64Array(sizes.reduce((s, x) => s + x, 0));
     base = 0;
   }
-  const [offA, offX, offR, offS, offY, offF, offT] = sizes.map((_, k) => base + sizes.slice(0, k).reduce((s, x) => s + x, 0));
+  const [offA, offX, offR, offS, offY, offF, offT, offTable] = sizes.map((_, k) => base + sizes.slice(0, k).reduce((s, x) => s + x, 0));
   for (let i = 0; i < m; i++) heap.set(A.subarray(i * n2, (i + 1) * n2), offA + i * ld);
   const view = (off: number, len: number) => heap.subarray(off, off + len);
   const [Ares, X, R, partials, Y] = [view(offA, sizes[0]), view(offX, sizes[1]), view(offR, sizes[2]), view(offS, sizes[3]), view(offY, sizes[4])];
@@ -147,6 +155,11 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
 
   if (K) {
     const [pA, pX, pR, pS, pY, pT] = [offA, offX, offR, offS, offY, offT].map((o) => 8 * o);
+    const pTable = 8 * offTable; // rows of ADVANCE_ROW bytes
+    const table = new Int32Array(heap.buffer, pTable, (V * ADVANCE_ROW) / 4);
+    const etas = new Float64Array(heap.buffer, pTable, (V * ADVANCE_ROW) / 8);
+    // The variants' work, ∝ k (a symmetric step costs a little less): the first `half` of it here.
+    let half = -1;
     // Groups [g0, g1): their rows of A, R and y, and their partials of S.
     const share = (g0: number, g1: number) =>
       [pA + 8 * g0 * rows * ld, pX, pR + 8 * g0 * rows, pS + 8 * g0 * Vp * ld, rows, Vp, ld, ld, mp, pY + 8 * g0 * rows, g1 - g0, 8 * M_AT];
@@ -162,12 +175,25 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
       adopt,
       product: (f, v) => K.product(f.F.byteOffset, f.G.byteOffset, pX + 8 * v * ld, n, f.k, pT),
       gdStep: (f, v, eta) => K.gdStep(pS + 8 * v * ld, f.F.byteOffset, f.G.byteOffset, n, f.k, eta, f.family === "symmetric" ? 1 : 0, pT),
+      advance: (models, eta) => {
+        for (let v = 0; v < V; v++) {
+          const f = models[v], r = (v * ADVANCE_ROW) / 4;
+          table.set([pS + 8 * v * ld, f.F.byteOffset, f.G.byteOffset, pX + 8 * v * ld, n, f.k, f.family === "symmetric" ? 1 : 0, pT + 8 * v * scratch], r);
+          etas[r / 2 + 4] = eta;
+        }
+        const idle = team?.idle() ?? [];
+        if (idle.length === 0) return K.advance(0, V, pTable);
+        if (half < 0) half = balance(models.map((f) => f.k));
+        const jobs: [number, number[]][] = [];
+        jobs[idle[0]] = [1, [half, V, pTable]];
+        team!.run(jobs, () => K.advance(0, half, pTable));
+      },
       dispose: () => team?.terminate(),
       workersReady: () => team?.idle().length ?? 0,
     };
   }
   // JavaScript: the same gradient, one pass for A(X) and one for Aᵀ(R) (its sums in another order).
-  const scratch = new Float64Array(4 * n * Math.max(kMax, 1));
+  const work = new Float64Array(4 * n * Math.max(kMax, 1));
   return {
     kind: "js", threads: 1, ld, mp, Vp, X, R, S, Y,
     gradient: () => {
@@ -176,8 +202,14 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
       applyAt(Ares, mp, ld, R, Vp, S);
     },
     adopt,
-    product: (f, v) => product(f, X, v * ld, scratch),
-    gdStep: (f, v, eta) => gdStep(f, S, v * ld, eta, scratch),
+    product: (f, v) => product(f, X, v * ld, work),
+    gdStep: (f, v, eta) => gdStep(f, S, v * ld, eta, work),
+    advance: (models, eta) => {
+      for (let v = 0; v < V; v++) {
+        gdStep(models[v], S, v * ld, eta, work);
+        product(models[v], X, v * ld, work);
+      }
+    },
     dispose: () => undefined,
     workersReady: () => 0,
   };
@@ -196,6 +228,20 @@ interface Kernels {
   sum(pS: number, len: number, parts: number, stride: number): void;
   product(pF: number, pG: number, pX: number, n: number, k: number, pT: number): void;
   gdStep(pS: number, pF: number, pG: number, n: number, k: number, eta: number, symmetric: number, pT: number): void;
+  /** gdStep then product for variants v0 … v1-1, from the table at pTable (see advanceKernel). */
+  advance(v0: number, v1: number, pTable: number): void;
+}
+
+/** Where to cut variants 0 … V-1, of work ∝ k, into two nearly equal runs: the first run's length. */
+function balance(ks: number[]): number {
+  const total = ks.reduce((s, k) => s + k, 0);
+  let best = 0, bestGap = Infinity, sum = 0;
+  for (let h = 0; h <= ks.length; h++) {
+    const gap = Math.abs(2 * sum - total);
+    if (gap < bestGap) [best, bestGap] = [h, gap];
+    sum += ks[h] ?? 0;
+  }
+  return best;
 }
 
 const compiled = new Map<boolean, WebAssembly.Module | null>();
@@ -212,7 +258,7 @@ function kernels(shared: boolean): Kernels | null {
   if (!compiled.has(shared)) {
     let module: WebAssembly.Module | null = null;
     try {
-      const functions = [forwardKernel(), adjointKernel(), fusedKernel(), sumKernel(), productKernel(), gdStepKernel()];
+      const functions = [forwardKernel(), adjointKernel(), fusedKernel(), sumKernel(), productKernel(), gdStepKernel(), advanceKernel(5, 4)];
       const bytes = wasmModule(functions, shared ? { initial: 1, maximum: 65536, shared: true } : undefined);
       if (typeof WebAssembly === "object" && WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
     } catch {
@@ -222,7 +268,7 @@ function kernels(shared: boolean): Kernels | null {
   }
   const module = compiled.get(shared);
   if (!module) return shared ? kernels(false) : null;
-  type Exports = Pick<Kernels, "fused" | "sum" | "product" | "gdStep">;
+  type Exports = Pick<Kernels, "fused" | "sum" | "product" | "gdStep" | "advance">;
   let exports: Exports | undefined;
   return {
     shared,
@@ -234,6 +280,7 @@ function kernels(shared: boolean): Kernels | null {
     sum: (...a) => exports!.sum(...a),
     product: (...a) => exports!.product(...a),
     gdStep: (...a) => exports!.gdStep(...a),
+    advance: (...a) => exports!.advance(...a),
   };
 }
 

@@ -93,8 +93,8 @@ export async function run(p: MatrixSensingParams, ctx: RunContext): Promise<Matr
   };
 
   try {
+    for (let v = 0; v < V; v++) op.product(models[v], v); // X_0; each later X_t comes with its step
     for (let t = 0; t <= T; t++) {
-      for (let v = 0; v < V; v++) op.product(models[v], v);
       if (t % stride === 0 || t === T) record(t);
       if (t === T) break;
       // R_v = (A(X_v) − y)/m and S_v = Aᵀ(R_v) = ∇_X L: one pass over A for all variants
@@ -110,7 +110,7 @@ export async function run(p: MatrixSensingParams, ctx: RunContext): Promise<Matr
           w.switchIter = t;
         }
       }
-      for (let v = 0; v < V; v++) op.gdStep(models[v], v, eta);
+      op.advance(models, eta); // the step, then X_{t+1} = F Gᵀ, for every variant
       await ctx.checkpoint(t, T, "GD iteration");
     }
     await ctx.checkpoint(T, T, "GD iteration");

@@ -64,6 +64,7 @@ export const op = {
   end: [0x0b] as Bytes,
   br: (depth: number): Bytes => [0x0c, ...uleb(depth)],
   brIf: (depth: number): Bytes => [0x0d, ...uleb(depth)],
+  i32Load: (offset = 0): Bytes => [0x28, 2, ...uleb(offset)],
   f64Load: (offset = 0): Bytes => [0x2b, 3, ...uleb(offset)],
   f64Store: (offset = 0): Bytes => [0x39, 3, ...uleb(offset)],
   f64Const0: (): Bytes => [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
