@@ -167,7 +167,7 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
     return {
       kind: "wasm-simd", threads, ld, mp, Vp, X, R, S, Y,
       gradient: () => {
-        S.fill(0); // the other partials were zeroed by the last sum (and start zero)
+        // No zeroing: each group's first block of rows writes its partial rather than adding to it.
         if (team) team.split(0, GROUPS, share, fused);
         else fused(share(0, GROUPS));
         K.sum(pS, Vp * ld, GROUPS, Vp * ld);
@@ -246,8 +246,8 @@ function balance(ks: number[]): number {
 
 const compiled = new Map<boolean, WebAssembly.Module | null>();
 
-// The module's functions, in order; `fused` calls the first two by index.
-const [FORWARD, ADJOINT] = [0, 1];
+// The module's functions, in order (see `kernels`); `fused` calls these three by index.
+const [FORWARD, ADJOINT, ADJOINT_SET] = [0, 1, 7];
 
 /**
  * A fresh instance per operator, over the memory given to bind(); null where WebAssembly SIMD is
@@ -258,7 +258,7 @@ function kernels(shared: boolean): Kernels | null {
   if (!compiled.has(shared)) {
     let module: WebAssembly.Module | null = null;
     try {
-      const functions = [forwardKernel(), adjointKernel(), fusedKernel(), sumKernel(), productKernel(), gdStepKernel(), advanceKernel(5, 4)];
+      const functions = [forwardKernel(), adjointKernel(false), fusedKernel(), sumKernel(), productKernel(), gdStepKernel(), advanceKernel(5, 4), adjointKernel(true)];
       const bytes = wasmModule(functions, shared ? { initial: 1, maximum: 65536, shared: true } : undefined);
       if (typeof WebAssembly === "object" && WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
     } catch {
@@ -348,9 +348,9 @@ function forwardKernel() {
   const zero = [op.i32Const(0), op.v128Load64Splat(0)]; // address 0 holds 0.0
   const body = (off: number) => {
     const out: Bytes[] = [];
+    for (let r = 0; r < B; r++) out.push(op.localGet(A0 + r), op.v128Load(off), op.localSet(a(r)));
     for (let c = 0; c < B; c++) out.push(op.localGet(Y0 + c), op.v128Load(off), op.localSet(x(c)));
     for (let r = 0; r < B; r++) {
-      out.push(op.localGet(A0 + r), op.v128Load(off), op.localSet(a(r)));
       for (let c = 0; c < B; c++) out.push(op.localGet(acc(r, c)), op.localGet(a(r)), op.localGet(x(c)), op.f64x2Mul, op.f64x2Add, op.localSet(acc(r, c)));
     }
     return out;
@@ -366,8 +366,12 @@ function forwardKernel() {
   return { name: "forward", params: Array(PARAMS).fill(I32), locals: [...Array(I32_LOCALS).fill(I32), ...Array(15).fill(V128)], body: frame(inner) };
 }
 
-/** S_{v+c} += Σ_r R[(v+c)·mp + i + r] A_{i+r} for a 3×3 block: nine splatted coefficients. */
-function adjointKernel() {
+/**
+ * S_{v+c} += Σ_r R[(v+c)·mp + i + r] A_{i+r} for a 3×3 block: nine splatted coefficients. With
+ * `overwrite` (a group's first block), S_{v+c} = that sum instead: the same bits as adding it to
+ * zeros, bar the sign of an exact zero, and no pass to zero the partials first.
+ */
+function adjointKernel(overwrite: boolean) {
   const coef = (r: number, c: number) => vloc(r * B + c);
   const a = (r: number) => vloc(9 + r), t = vloc(12);
   const body = (off: number) => {
@@ -376,14 +380,15 @@ function adjointKernel() {
     for (let c = 0; c < B; c++) {
       out.push(op.localGet(coef(0, c)), op.localGet(a(0)), op.f64x2Mul);
       for (let r = 1; r < B; r++) out.push(op.localGet(coef(r, c)), op.localGet(a(r)), op.f64x2Mul, op.f64x2Add);
-      out.push(op.localSet(t), op.localGet(Y0 + c), op.localGet(Y0 + c), op.v128Load(off), op.localGet(t), op.f64x2Add, op.v128Store(off));
+      if (overwrite) out.push(op.localSet(t), op.localGet(Y0 + c), op.localGet(t), op.v128Store(off));
+      else out.push(op.localSet(t), op.localGet(Y0 + c), op.localGet(Y0 + c), op.v128Load(off), op.localGet(t), op.f64x2Add, op.v128Store(off));
     }
     return out;
   };
   const inner: Bytes[] = [];
   for (let r = 0; r < B; r++) for (let c = 0; c < B; c++) inner.push(...rAddr(c), op.v128Load64Splat(8 * r), op.localSet(coef(r, c)));
   inner.push(...alongRow(body));
-  return { name: "adjoint", params: Array(PARAMS).fill(I32), locals: [...Array(I32_LOCALS).fill(I32), ...Array(13).fill(V128)], body: frame(inner) };
+  return { name: overwrite ? "adjointSet" : "adjoint", params: Array(PARAMS).fill(I32), locals: [...Array(I32_LOCALS).fill(I32), ...Array(13).fill(V128)], body: frame(inner) };
 }
 
 /**
@@ -420,7 +425,12 @@ function fusedKernel() {
           ...rowOfR, op.localGet(v), op.localGet(mps), op.i32Mul, op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(r),
           ...residual,
         ]),
+        // the group's first block writes its partial (ADJOINT_SET), the others add to it
+        op.block, op.block, op.localGet(i), op.brIf(0),
+        ...block(ADJOINT_SET, pS), op.br(1),
+        op.end,
         ...block(ADJOINT, pS),
+        op.end,
       ]),
       ...bump(pA, [op.localGet(rows), op.localGet(ld), op.i32Mul]),
       ...bump(pR, [op.localGet(rows)]),
@@ -431,10 +441,7 @@ function fusedKernel() {
   return { name: "fused", params: Array(12).fill(I32), locals: [I32, I32, I32, I32, F64], body };
 }
 
-/**
- * sum(pS, len, parts, stride): S[j] ← ((S[j] + P_1[j]) + P_2[j]) + … for j < len (len even),
- * zeroing the partials P_1 … as it reads them.
- */
+/** sum(pS, len, parts, stride): S[j] ← ((S[j] + P_1[j]) + P_2[j]) + … for j < len (len even). */
 function sumKernel() {
   const [pS, len, parts, stride] = [0, 1, 2, 3];
   const [j, p, q, acc] = [4, 5, 6, 7];
@@ -444,7 +451,6 @@ function sumKernel() {
     ...forLoop(p, [op.i32Const(1)], [op.localGet(parts)], 1, [
       op.localGet(q), op.localGet(stride), op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(q),
       op.localGet(acc), op.localGet(q), op.v128Load(0), op.f64x2Add, op.localSet(acc),
-      op.localGet(q), op.f64Const0(), op.f64x2Splat, op.v128Store(0), // P_p is zero for the next pass
     ]),
     op.localGet(pS), op.localGet(j), op.i32Const(8), op.i32Mul, op.i32Add, op.localGet(acc), op.v128Store(0),
   ]);
