@@ -97,10 +97,16 @@ export async function takeTurns<O, T>(
 /**
  * `takeTurns` for one piece of work against one reference script: `work` timed by `bestOf`, the
  * script by its `best_of`, one run a round at least. The reference's other fields come from its
- * last round.
+ * last round. `warmUp`: where the script makes one untimed call before it times (svd_numpy.py
+ * does, in every run), ours makes one too at the start of every round, so that both sides time
+ * calls that follow a call, not one that follows the other side's run.
  */
 export function interleaved<T extends Timing>(
-  rounds: number, work: () => unknown, label: string, scriptName: string, args: Record<string, unknown>,
+  rounds: number, work: () => unknown, label: string, scriptName: string, args: Record<string, unknown>, warmUp = false,
 ): Promise<{ ours: Required<Timing> } & ReferenceRuns<T>> {
-  return takeTurns(rounds, () => bestOf(1, work), () => runReference<T>(label, scriptName, { ...args, repeats: 1 }), fasterOf, fasterOf);
+  const ours = async () => {
+    if (warmUp) await work();
+    return bestOf(1, work);
+  };
+  return takeTurns(rounds, ours, () => runReference<T>(label, scriptName, { ...args, repeats: 1 }), fasterOf, fasterOf);
 }

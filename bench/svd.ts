@@ -1,8 +1,8 @@
 /**
  * Thin SVD of n × n Gaussian matrices, lowrank-lab's `svd` against numpy.linalg.svd
  * (full_matrices=False, LAPACK gesdd) on the same machine in the same run: best of a few runs
- * each (`bestOf`, bench/timing.py), after one warm-up call (so V8 has compiled the hot loops and
- * numpy has loaded LAPACK). Wall-clock times.
+ * each (`bestOf`, bench/timing.py), each side's timed runs in a round after one untimed call (so
+ * V8 has compiled the hot loops and numpy has loaded LAPACK). Wall-clock times.
  * The matrices are seeded Gaussians of the same sizes on both sides, not bit-identical copies;
  * the time of gesdd and of our divide-and-conquer hardly depends on the entries.
  *
@@ -35,8 +35,10 @@ export async function benchSvd(options: SvdBenchOptions = {}): Promise<BenchRow[
   const rows: BenchRow[] = [];
   for (const n of sizes) {
     const A = randomMatrix(n, n, rng(n));
-    svd(A); // warm-up: let V8 optimise the kernels first, as numpy's LAPACK is compiled ahead of time
-    const { ours, installed, oneThread } = await interleaved<Timing>(repeats, () => svd(A), "bench svd", "svd_numpy.py", { n });
+    // Each round, both sides make one untimed call first (svd_numpy.py in every run, ours through
+    // `warmUp`): V8 has then compiled the hot loops, as numpy's LAPACK is compiled ahead of time,
+    // and neither side's timed call is the first after the other side's run.
+    const { ours, installed, oneThread } = await interleaved<Timing>(repeats, () => svd(A), "bench svd", "svd_numpy.py", { n }, true);
     rows.push(benchRow(`svd ${n}×${n} (vs numpy)`, ours, installed, oneThread));
   }
   return rows;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { benchNames, formatJson, formatTable, machineInfo, parseBenchArgs } from "../bench/format.js";
-import { takeTurns } from "../bench/python.js";
+import { interleaved, takeTurns } from "../bench/python.js";
 import { benchRow, bestOf, fasterOf } from "../bench/row.js";
 
 const rows = [
@@ -90,5 +90,22 @@ describe("bench output", () => {
     const none = await takeTurns(3, async () => mine[0], () => (asked++, {}), fasterOf, fasterOf);
     expect(asked).toBe(1);
     expect(none.installed).toBeUndefined();
+  });
+
+  it("times ours after an untimed call each round when the reference warms up likewise", async () => {
+    // The first call of a round is slow (as the first after the other side's run can be): with
+    // `warmUp` it is not timed; without, it is the round's only run (it alone passes 0.5 s).
+    const slowFirst = () => {
+      let calls = 0;
+      return () => {
+        const until = performance.now() + (calls++ === 0 ? 600 : 1);
+        while (performance.now() < until);
+      };
+    };
+    const warm = await interleaved(1, slowFirst(), "bench test", "no_such_reference.py", {}, true);
+    const cold = await interleaved(1, slowFirst(), "bench test", "no_such_reference.py", {});
+    expect(warm.ours.ms).toBeLessThan(100);
+    expect(cold.ours.ms).toBeGreaterThanOrEqual(600);
+    expect(warm.installed).toBeUndefined(); // no such script: the reference is skipped
   });
 });
