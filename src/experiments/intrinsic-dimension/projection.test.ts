@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rng } from "../../compute/rng.js";
 import { fwht } from "./fwht.js";
-import { denseProjection, fastfoodProjection, projection, sparseProjection, type Projection } from "./projection.js";
+import { _denseCols, _denseRows, denseProjection, fastfoodProjection, projection, sparseProjection, type Projection } from "./projection.js";
 
 /** The Walsh–Hadamard matrix H_L, entries (−1)^popcount(i & j). */
 function hadamard(L: number): Float64Array {
@@ -124,4 +124,42 @@ describe("every projection", () => {
     const b = materialise(fastfoodProjection(100, 4, rng(11)));
     expect(a).toEqual(b);
   });
+});
+
+describe("the dense projection's products", () => {
+  // The WebAssembly kernels promise the JavaScript loops' bits: float32 entries widened to
+  // float64, the same sums in the same order, rounded to float32 where JavaScript stores them.
+  // Odd D (a last row outside the kernel's pairs), d below, at and past the eight-column groups.
+  for (const [D, d] of [[1001, 1], [1001, 7], [1000, 8], [999, 13], [640, 17], [2048, 100]]) {
+    it(`gives P·v and Pᵀ·g to the bit as float64 sums rounded to float32 (D=${D}, d=${d})`, () => {
+      const r = rng(D + d);
+      const P = denseProjection(D, d, r);
+      const M = P.matrix;
+      const v = Float32Array.from(r.normals(d)), g = Float32Array.from(r.normals(D));
+      const want = new Float32Array(D);
+      for (let i = 0; i < D; i++) {
+        let o = 0, j = 0;
+        for (; j + 4 <= d; j += 4) o = Math.fround(o + (((v[j] * M[j * D + i] + v[j + 1] * M[(j + 1) * D + i]) + v[j + 2] * M[(j + 2) * D + i]) + v[j + 3] * M[(j + 3) * D + i]));
+        for (; j < d; j++) o = Math.fround(o + v[j] * M[j * D + i]);
+        want[i] = o;
+      }
+      const wantT = new Float32Array(d);
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let i = 0; i < D; i++) s += g[i] * M[j * D + i];
+        wantT[j] = s;
+      }
+      const out = new Float32Array(D).fill(7), outT = new Float32Array(d).fill(7); // stale values must not leak in
+      P.apply(v, out);
+      P.applyT(g, outT);
+      expect(Buffer.compare(Buffer.from(out.buffer), Buffer.from(want.buffer))).toBe(0);
+      expect(Buffer.compare(Buffer.from(outT.buffer), Buffer.from(wantT.buffer))).toBe(0);
+      // the JavaScript loops (the fallback without WebAssembly SIMD) give the same bits
+      const js = new Float32Array(D), jsT = new Float32Array(d);
+      _denseRows(M, D, d, v, js, 0, D);
+      _denseCols(M, D, d, g, jsT, 0, d);
+      expect(Buffer.compare(Buffer.from(js.buffer), Buffer.from(want.buffer))).toBe(0);
+      expect(Buffer.compare(Buffer.from(jsT.buffer), Buffer.from(wantT.buffer))).toBe(0);
+    });
+  }
 });

@@ -5,6 +5,7 @@
  * ever materialised except by `dense`, which exists to check the others against.
  */
 import type { Rng } from "../../compute/rng.js";
+import { denseKernels } from "./denseKernels.js";
 import { fwht } from "./fwht.js";
 
 export type ProjectionKind = "dense" | "sparse" | "fastfood";
@@ -43,10 +44,13 @@ export function identityProjection(D: number): Projection {
 
 /**
  * Dense Gaussian P with each of its d columns scaled to unit length over all D weights (§2).
- * D·d floats: 80 MB for the FC net at d = 100, which is why the paper turns to Fastfood.
+ * D·d floats: 80 MB for the FC net at d = 100, which is why the paper turns to Fastfood. The
+ * products run as WebAssembly SIMD where there is a memory of that size to hold P
+ * (denseKernels.ts, the same bits as the JavaScript loops below, which are the fallback).
  */
-export function denseProjection(D: number, d: number, rng: Rng): Projection {
-  const P = new Float32Array(D * d); // column-major: column j is P[j*D .. (j+1)*D)
+export function denseProjection(D: number, d: number, rng: Rng): Projection & { matrix: Float32Array } {
+  const K = denseKernels(D, d);
+  const P = K ? K.P : new Float32Array(D * d); // column-major: column j is P[j*D .. (j+1)*D)
   for (let j = 0; j < d; j++) {
     const col = P.subarray(j * D, (j + 1) * D);
     let norm2 = 0;
@@ -58,46 +62,75 @@ export function denseProjection(D: number, d: number, rng: Rng): Projection {
     const s = 1 / Math.sqrt(norm2);
     for (let i = 0; i < D; i++) col[i] *= s;
   }
+  const kind = "dense", bytes = P.byteLength;
+  if (K === null) {
+    return {
+      kind, d, D, bytes, matrix: P,
+      apply(v, out) {
+        out.fill(0);
+        _denseRows(P, D, d, v, out, 0, D);
+      },
+      applyT: (g, out) => _denseCols(P, D, d, g, out, 0, d),
+    };
+  }
+  const even = D - (D % 2); // the kernel takes rows in pairs; an odd last row runs below
   return {
-    kind: "dense", d, D, bytes: P.byteLength,
-    // Four columns per pass over `out` / `g`: ≈2.6× faster than one (memory traffic, not flops).
+    kind, d, D, bytes, matrix: P,
     apply(v, out) {
-      out.fill(0);
-      let j = 0;
-      for (; j + 4 <= d; j += 4) {
-        const [v0, v1, v2, v3] = [v[j], v[j + 1], v[j + 2], v[j + 3]];
-        const o0 = j * D, o1 = o0 + D, o2 = o1 + D, o3 = o2 + D;
-        for (let i = 0; i < D; i++) out[i] += v0 * P[o0 + i] + v1 * P[o1 + i] + v2 * P[o2 + i] + v3 * P[o3 + i];
-      }
-      for (; j < d; j++) {
-        const vj = v[j];
-        for (let i = 0, o = j * D; i < D; i++) out[i] += vj * P[o + i];
-      }
+      K.v.set(v);
+      K.out.fill(0);
+      K.apply(0, even);
+      out.set(K.out);
+      if (even < D) _denseRows(P, D, d, v, out, even, D);
     },
     applyT(g, out) {
-      let j = 0;
-      for (; j + 4 <= d; j += 4) {
-        const o0 = j * D, o1 = o0 + D, o2 = o1 + D, o3 = o2 + D;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let i = 0; i < D; i++) {
-          const gi = g[i];
-          s0 += gi * P[o0 + i];
-          s1 += gi * P[o1 + i];
-          s2 += gi * P[o2 + i];
-          s3 += gi * P[o3 + i];
-        }
-        out[j] = s0;
-        out[j + 1] = s1;
-        out[j + 2] = s2;
-        out[j + 3] = s3;
-      }
-      for (; j < d; j++) {
-        let s = 0;
-        for (let i = 0, o = j * D; i < D; i++) s += g[i] * P[o + i];
-        out[j] = s;
-      }
+      K.g.set(g.subarray(0, D));
+      K.applyT(0, d);
+      out.set(K.outT);
     },
   };
+}
+
+/**
+ * out[i] += (P·v)[i] for rows i0 ≤ i < i1 (out zeroed there first): four columns per pass over
+ * `out`, ≈2.6× faster than one (memory traffic, not flops); the order that denseKernels keeps.
+ */
+export function _denseRows(P: Float32Array, D: number, d: number, v: Float32Array, out: Float32Array, i0: number, i1: number): void {
+  let j = 0;
+  for (; j + 4 <= d; j += 4) {
+    const [v0, v1, v2, v3] = [v[j], v[j + 1], v[j + 2], v[j + 3]];
+    const o0 = j * D, o1 = o0 + D, o2 = o1 + D, o3 = o2 + D;
+    for (let i = i0; i < i1; i++) out[i] += v0 * P[o0 + i] + v1 * P[o1 + i] + v2 * P[o2 + i] + v3 * P[o3 + i];
+  }
+  for (; j < d; j++) {
+    const vj = v[j];
+    for (let i = i0, o = j * D; i < i1; i++) out[i] += vj * P[o + i];
+  }
+}
+
+/** out[j] = (Pᵀ·g)[j] for columns j0 ≤ j < j1, each a float64 sum in the order of i, four at a time. */
+export function _denseCols(P: Float32Array, D: number, d: number, g: Float32Array, out: Float32Array, j0: number, j1: number): void {
+  let j = j0;
+  for (; j + 4 <= j1; j += 4) {
+    const o0 = j * D, o1 = o0 + D, o2 = o1 + D, o3 = o2 + D;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let i = 0; i < D; i++) {
+      const gi = g[i];
+      s0 += gi * P[o0 + i];
+      s1 += gi * P[o1 + i];
+      s2 += gi * P[o2 + i];
+      s3 += gi * P[o3 + i];
+    }
+    out[j] = s0;
+    out[j + 1] = s1;
+    out[j + 2] = s2;
+    out[j + 3] = s3;
+  }
+  for (; j < j1; j++) {
+    let s = 0;
+    for (let i = 0, o = j * D; i < D; i++) s += g[i] * P[o + i];
+    out[j] = s;
+  }
 }
 
 /**
