@@ -122,7 +122,8 @@ export function _atvHalves(K: Kernels, pF: number, ldf: number, rows: number, pv
     run(half(1));
     return;
   }
-  t.split(ATV, 2, (g0) => half(g0), run);
+  // With more than one worker some shares are empty: a call on no rows.
+  t.split(ATV, 2, (g0, g1) => (g1 > g0 ? half(g0) : [pF, ldf, 0, pv, pout, len]), run);
 }
 
 /** K.av(pF, ldf, rows, pu, px, len), its rows shared between the threads likewise. */
