@@ -3,7 +3,7 @@
  * column, as WebAssembly SIMD over P kept in a WebAssembly memory of its own. They took ~26 ms of
  * a ~40 ms training step of the FC net at d = 100 as JavaScript loops, which V8 never vectorises.
  *
- * Both give the bits of projection.ts's JavaScript (`_denseRows`, `_denseCols`), which stays as the
+ * Both give the bits of projection.ts's JavaScript (`_denseRows`, and linalg's `_rowDots` for Pᵀ·g), which stays as the
  * fallback where WebAssembly SIMD is missing: every float32 is widened to float64, every sum is
  * taken in the same order with the same separate multiply and add, and each result is rounded to
  * float32 where the JavaScript stores it.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { rng } from "../../compute/rng.js";
+import { _rowDots } from "../../linalg/rowDots.js";
 import { fwht } from "./fwht.js";
-import { _denseCols, _denseRows, denseProjection, fastfoodProjection, projection, sparseProjection, type Projection } from "./projection.js";
+import { _denseRows, denseProjection, fastfoodProjection, projection, sparseProjection, type Projection } from "./projection.js";
 
 /** The Walsh–Hadamard matrix H_L, entries (−1)^popcount(i & j). */
 function hadamard(L: number): Float64Array {
@@ -157,7 +158,7 @@ describe("the dense projection's products", () => {
       // the JavaScript loops (the fallback without WebAssembly SIMD) give the same bits
       const js = new Float32Array(D), jsT = new Float32Array(d);
       _denseRows(M, D, d, v, js, 0, D);
-      _denseCols(M, D, d, g, jsT, 0, d);
+      _rowDots(M, d, D, g, jsT); // Pᵀ·g as the fallback computes it
       expect(Buffer.compare(Buffer.from(js.buffer), Buffer.from(want.buffer))).toBe(0);
       expect(Buffer.compare(Buffer.from(jsT.buffer), Buffer.from(wantT.buffer))).toBe(0);
     });

@@ -5,6 +5,7 @@
  * ever materialised except by `dense`, which exists to check the others against.
  */
 import type { Rng } from "../../compute/rng.js";
+import { _rowDots } from "../../linalg/rowDots.js";
 import { denseKernels } from "./denseKernels.js";
 import { fwht } from "./fwht.js";
 
@@ -70,7 +71,7 @@ export function denseProjection(D: number, d: number, rng: Rng): Projection & { 
         out.fill(0);
         _denseRows(P, D, d, v, out, 0, D);
       },
-      applyT: (g, out) => _denseCols(P, D, d, g, out, 0, d),
+      applyT: (g, out) => _rowDots(P, d, D, g, out), // Pᵀ·g: P's columns are rows of Pᵀ
     };
   }
   const even = D - (D % 2); // the kernel takes rows in pairs; an odd last row runs below
@@ -105,31 +106,6 @@ export function _denseRows(P: Float32Array, D: number, d: number, v: Float32Arra
   for (; j < d; j++) {
     const vj = v[j];
     for (let i = i0, o = j * D; i < i1; i++) out[i] += vj * P[o + i];
-  }
-}
-
-/** out[j] = (Pᵀ·g)[j] for columns j0 ≤ j < j1, each a float64 sum in the order of i, four at a time. */
-export function _denseCols(P: Float32Array, D: number, d: number, g: Float32Array, out: Float32Array, j0: number, j1: number): void {
-  let j = j0;
-  for (; j + 4 <= j1; j += 4) {
-    const o0 = j * D, o1 = o0 + D, o2 = o1 + D, o3 = o2 + D;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let i = 0; i < D; i++) {
-      const gi = g[i];
-      s0 += gi * P[o0 + i];
-      s1 += gi * P[o1 + i];
-      s2 += gi * P[o2 + i];
-      s3 += gi * P[o3 + i];
-    }
-    out[j] = s0;
-    out[j + 1] = s1;
-    out[j + 2] = s2;
-    out[j + 3] = s3;
-  }
-  for (; j < j1; j++) {
-    let s = 0;
-    for (let i = 0, o = j * D; i < D; i++) s += g[i] * P[o + i];
-    out[j] = s;
   }
 }
 

@@ -10,6 +10,7 @@
  * Everything is float64: the claims compare errors of 1e-6 and below.
  */
 import type { Rng } from "../../compute/rng.js";
+import { _rowDots } from "../../linalg/rowDots.js";
 
 /** m Gaussian measurement matrices A_i with i.i.d. N(0, 1) entries, row i = vec(A_i): [m, n²]. */
 export function gaussianMeasurements(m: number, n: number, rng: Rng): Float64Array {
@@ -187,8 +188,8 @@ export function spectralNorm(Q: Float64Array, n: number, v: Float64Array, iterat
   const t = new Float64Array(n);
   let lambda = 0;
   for (let it = 0; it < iterations; it++) {
-    matvec(Q, n, v, t);
-    matvec(Q, n, t, v);
+    _rowDots(Q, n, n, v, t);
+    _rowDots(Q, n, n, t, v);
     let norm = 0;
     for (let a = 0; a < n; a++) norm += v[a] * v[a];
     norm = Math.sqrt(norm);
@@ -197,31 +198,6 @@ export function spectralNorm(Q: Float64Array, n: number, v: Float64Array, iterat
     lambda = Math.sqrt(norm); // ‖Q²v‖ with ‖v‖ = 1 → λ_max(Q²) = ‖Q‖₂²
   }
   return lambda;
-}
-
-/** out = Q x for Q n×n, four rows at a time (each row's sum over b in order, as in `gram`). */
-function matvec(Q: Float64Array, n: number, x: Float64Array, out: Float64Array): void {
-  let a = 0;
-  for (; a + 3 < n; a += 4) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    const q0 = a * n, q1 = q0 + n, q2 = q1 + n, q3 = q2 + n;
-    for (let b = 0; b < n; b++) {
-      const y = x[b];
-      s0 += Q[q0 + b] * y;
-      s1 += Q[q1 + b] * y;
-      s2 += Q[q2 + b] * y;
-      s3 += Q[q3 + b] * y;
-    }
-    out[a] = s0;
-    out[a + 1] = s1;
-    out[a + 2] = s2;
-    out[a + 3] = s3;
-  }
-  for (; a < n; a++) {
-    let s = 0;
-    for (let b = 0; b < n; b++) s += Q[a * n + b] * x[b];
-    out[a] = s;
-  }
 }
 
 /** U ← U − c·Q U for U n×k (one step along −(S + Sᵀ)U = −2QU, with the 2 folded into c). */
