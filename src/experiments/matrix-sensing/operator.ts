@@ -72,7 +72,7 @@ export interface SensingOperator {
   gradient(): void;
   /**
    * Moves f's factors into the operator's memory as variant v's (f.F and f.G become views there),
-   * so `product` and `gdStep` below read them in place. f.k must not exceed the kMax given.
+   * so `product`, `gdStep` and `advance` below read them in place. f.k must not exceed the kMax given.
    */
   adopt(f: Factors, v: number): void;
   /** X_v = F Gᵀ for an adopted model (model.ts's `product`, bit for bit). */
@@ -172,15 +172,15 @@ export function sensingOperator(A: Float64Array, m: number, n2: number, V: numbe
         else fused(share(0, GROUPS));
         K.sum(pS, Vp * ld, GROUPS, Vp * ld);
       },
-      adopt,
+      adopt: (f, v) => {
+        adopt(f, v);
+        // The variant's row of `advance`'s table, fixed from now on (η comes with each call).
+        table.set([pS + 8 * v * ld, f.F.byteOffset, f.G.byteOffset, pX + 8 * v * ld, n, f.k, f.family === "symmetric" ? 1 : 0, pT + 8 * v * scratch], (v * ADVANCE_ROW) / 4);
+      },
       product: (f, v) => K.product(f.F.byteOffset, f.G.byteOffset, pX + 8 * v * ld, n, f.k, pT),
       gdStep: (f, v, eta) => K.gdStep(pS + 8 * v * ld, f.F.byteOffset, f.G.byteOffset, n, f.k, eta, f.family === "symmetric" ? 1 : 0, pT),
       advance: (models, eta) => {
-        for (let v = 0; v < V; v++) {
-          const f = models[v], r = (v * ADVANCE_ROW) / 4;
-          table.set([pS + 8 * v * ld, f.F.byteOffset, f.G.byteOffset, pX + 8 * v * ld, n, f.k, f.family === "symmetric" ? 1 : 0, pT + 8 * v * scratch], r);
-          etas[r / 2 + 4] = eta;
-        }
+        for (let v = 0; v < V; v++) etas[(v * ADVANCE_ROW) / 8 + 4] = eta;
         const idle = team?.idle() ?? [];
         if (idle.length === 0) return K.advance(0, V, pTable);
         if (half < 0) half = balance(models.map((f) => f.k));
