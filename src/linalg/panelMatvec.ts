@@ -11,8 +11,8 @@ import { _atvHalves, _av } from "./wasm/pool.js";
  * With threads, both are shared by rows: Au's rows, and Aᵀv as two partial sums over the top and
  * the bottom half of the rows (pool.ts). The trailing update after each panel is split the same
  * way, so each core mostly reads rows it wrote, and the team polls between the passes rather
- * than sleeping (`_burst`). Bidiagonalising 1024² in alternating processes (min of 10 each): 166–175
- * ms so against 215–233 on one thread; splitting Aᵀv by columns instead measured 240, as every
+ * than sleeping (`_burst`). Bidiagonalising 1024² in alternating processes (min of 10 each) took
+ * 166–175 ms split so, against 215–233 on one thread; splitting Aᵀv by columns instead took 240, as every
  * pass then read half of each row from the other core's cache, and splitting with sleeping
  * workers was slower than one thread (a wake-up costs about as much as a pass).
  */
