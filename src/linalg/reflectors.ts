@@ -1,5 +1,6 @@
 import { GEMM_HEAP_SCRATCH, _gemm, _gemmHeap } from "./gemm.js";
 import { _heapAlloc, _heapRelease, _heapView, _kernels, type Kernels } from "./wasm/kernels.js";
+import { _burst } from "./wasm/pool.js";
 
 /**
  * A product Q = H₀ H₁ … H_{count-1} of Householder reflectors, stored where QR or
@@ -36,15 +37,18 @@ export function _writesAfterReading(H: Reflectors, ncols: number): boolean {
   return H.L * ncols >= RESIDENT_ENTRIES && _kernels() !== null;
 }
 
-/** Doubles applyResident allocates for X (row stride ncols + 8), Yᵀ, Y, T, W and TW. */
-const residentDoubles = (L: number, ncols: number) => L * (ncols + 8) + 2 * NB * L + NB * NB + 2 * NB * ncols;
+/**
+ * Doubles applyResident allocates: X (row stride ncols + 8), two sets of a block's Yᵀ, Y and T
+ * (one is filled while the other is used), the Gram matrix G, W and TW.
+ */
+const residentDoubles = (L: number, ncols: number) => L * (ncols + 8) + 2 * (2 * NB * L + NB * NB) + NB * NB + 2 * NB * ncols;
 
 /**
  * Doubles of the kernels' memory _applyReflectors takes for L × ncols, at most (for callers that
  * must know ahead whether everything fits, see _heapFits).
  */
 export function _reflectorsScratch(L: number, ncols: number): number {
-  return residentDoubles(L, ncols) + GEMM_HEAP_SCRATCH + 4; // + 16-byte alignment of each allocation
+  return residentDoubles(L, ncols) + 2 * GEMM_HEAP_SCRATCH + 4; // + 16-byte alignment of each allocation
 }
 
 /**
@@ -69,7 +73,6 @@ export function _applyReflectors(H: Reflectors, X: Float64Array, xOff: number, l
   load?.(X, xOff, ldx);
   const nblocks = Math.ceil(H.count / NB);
   const Yt = new Float64Array(NB * H.L);
-  const T = new Float64Array(NB * NB);
   const W = new Float64Array(NB * ncols), TW = new Float64Array(NB * ncols);
   for (let s = 0; s < nblocks; s++) {
     const blk = transpose ? s : nblocks - 1 - s;
@@ -78,7 +81,7 @@ export function _applyReflectors(H: Reflectors, X: Float64Array, xOff: number, l
     const r0 = p0 + H.shift;
     const len = H.L - r0;
     if (len <= 0) continue;
-    fillBlock(H, p0, b, len, Yt, T);
+    const T = fillBlock(H, p0, b, len, Yt);
     W.fill(0, 0, b * ncols);
     _gemm(b, ncols, len, 1, Yt, 0, len, 1, X, xOff + r0 * ldx, ldx, W, 0, ncols); // W = Yᵀ X
     TW.fill(0, 0, b * ncols);
@@ -90,48 +93,99 @@ export function _applyReflectors(H: Reflectors, X: Float64Array, xOff: number, l
 
 /**
  * The same in the kernels' memory: X is copied in once and out once, and every product of every
- * block updates it in place (copying X per product cost ~40% extra at n = 1024).
+ * block updates it in place (copying X per product cost ~40% extra at n = 1024). Each block's Yᵀ,
+ * Y and T are built (`blockInHeap`) while the previous block's first product runs on the other
+ * threads, so the workers are not idle through that set-up; during the loop they poll between
+ * products rather than sleep (`_burst`), which lets even the small T·W product be shared.
  */
 function applyResident(K: Kernels, H: Reflectors, X: Float64Array, xOff: number, ldx: number, ncols: number, transpose: boolean, load?: LoadX): void {
   const L = H.L;
   const ld = ncols + 8; // X's row stride, padded off multiples of 8 KiB (see _gemmHeap)
   const base = _heapAlloc(residentDoubles(L, ncols));
-  _heapRelease(_heapAlloc(GEMM_HEAP_SCRATCH)); // reserve, so the view below stays attached
+  // Reserve the products' scratch, and that of the Gram product nested in the first (see
+  // _gemmHeap's `meanwhile`), so the view below stays attached.
+  _heapRelease(_heapAlloc(2 * GEMM_HEAP_SCRATCH));
   const M = _heapView();
-  const xh = base, yt = xh + L * ld, y = yt + NB * L, t = y + L * NB, w = t + NB * NB, tw = w + NB * ncols;
+  const xh = base, set0 = xh + L * ld, setDoubles = 2 * NB * L + NB * NB, g = set0 + 2 * setDoubles;
+  const w = g + NB * NB, tw = w + NB * ncols;
   if (load) load(M, xh, ld);
   else for (let i = 0; i < L; i++) M.set(X.subarray(xOff + i * ldx, xOff + i * ldx + ncols), xh + i * ld);
   const nblocks = Math.ceil(H.count / NB);
-  const Yt = new Float64Array(NB * L);
-  const T = new Float64Array(NB * NB);
-  for (let s = 0; s < nblocks; s++) {
-    const blk = transpose ? s : nblocks - 1 - s;
-    const p0 = blk * NB;
-    const b = Math.min(NB, H.count - p0);
-    const r0 = p0 + H.shift;
-    const len = L - r0;
-    if (len <= 0) continue;
-    fillBlock(H, p0, b, len, Yt, T);
-    M.set(Yt.subarray(0, b * len), yt);
-    for (let i = 0; i < len; i++) for (let q = 0; q < b; q++) M[y + i * NB + q] = Yt[q * len + i];
-    // -T (or -Tᵀ), so that the last product adds: X += Y (-T W)
-    for (let i = 0; i < NB; i++) for (let j = 0; j < NB; j++) M[t + i * NB + j] = -(transpose ? T[j * NB + i] : T[i * NB + j]);
-    M.fill(0, w, w + b * ncols);
-    _gemmHeap(K, b, ncols, len, yt, len, xh + r0 * ld, ld, w, ncols); // W = Yᵀ X
-    M.fill(0, tw, tw + b * ncols);
-    // -T W: ~100 µs alone, about what waking a worker for half of it costs here
-    _gemmHeap(K, b, ncols, b, t, NB, w, ncols, tw, ncols, false);
-    _gemmHeap(K, len, ncols, b, y, NB, tw, ncols, xh + r0 * ld, ld); // X -= Y T W
-  }
+  const blockAt = (s: number) => (transpose ? s : nblocks - 1 - s);
+  const sets = [set0, set0 + setDoubles].map((at): BlockSet => ({ yt: at, y: at + NB * L, t: at + 2 * NB * L }));
+  _burst(() => {
+    blockInHeap(K, H, blockAt(0), transpose, M, sets[0], g);
+    for (let s = 0; s < nblocks; s++) {
+      const cur = sets[s % 2];
+      const p0 = blockAt(s) * NB, b = Math.min(NB, H.count - p0), r0 = p0 + H.shift, len = L - r0;
+      const next = s + 1 < nblocks ? () => blockInHeap(K, H, blockAt(s + 1), transpose, M, sets[(s + 1) % 2], g) : undefined;
+      if (len <= 0) { next?.(); continue; }
+      M.fill(0, w, w + b * ncols);
+      _gemmHeap(K, b, ncols, len, cur.yt, len, xh + r0 * ld, ld, w, ncols, true, next); // W = Yᵀ X
+      M.fill(0, tw, tw + b * ncols);
+      _gemmHeap(K, b, ncols, b, cur.t, NB, w, ncols, tw, ncols); // -T W
+      _gemmHeap(K, len, ncols, b, cur.y, NB, tw, ncols, xh + r0 * ld, ld); // X -= Y T W
+    }
+  });
   for (let i = 0; i < L; i++) X.set(M.subarray(xh + i * ld, xh + i * ld + ncols), xOff + i * ldx);
   _heapRelease(base);
 }
 
+/** Where one block's Yᵀ (b × len), Y (len × NB) and -T or -Tᵀ (NB × NB) sit in the kernels' memory. */
+interface BlockSet {
+  yt: number;
+  y: number;
+  t: number;
+}
+
+/**
+ * Block `blk`'s reflectors into `at`, for applyResident: Yᵀ and Y straight from H (in the order
+ * that reads H along its rows), T from their Gram matrix YᵀY, computed by the product kernel into
+ * the scratch at `g` (a few µs, where the dot products in JavaScript took ~0.3 ms a block), and
+ * stored negated (transposed for Qᵀ) so that the last product adds: X += Y (-T W).
+ */
+function blockInHeap(K: Kernels, H: Reflectors, blk: number, transpose: boolean, M: Float64Array, at: BlockSet, g: number): void {
+  const p0 = blk * NB, b = Math.min(NB, H.count - p0), r0 = p0 + H.shift, len = H.L - r0;
+  if (len <= 0) return;
+  const { yt, y } = at;
+  // Entry i of reflector q is 0 above its unit diagonal, then H's.
+  const entry = (q: number, i: number) => (i < q ? 0 : i === q ? 1 : H.data[H.off + (p0 + q) * H.ps + (r0 + i) * H.is]);
+  if (H.is === 1) {
+    for (let q = 0; q < b; q++) for (let i = 0; i < len; i++) M[yt + q * len + i] = M[y + i * NB + q] = entry(q, i);
+  } else {
+    for (let i = 0; i < len; i++) for (let q = 0; q < b; q++) M[yt + q * len + i] = M[y + i * NB + q] = entry(q, i);
+  }
+  M.fill(0, g, g + b * NB);
+  _gemmHeap(K, b, b, len, yt, len, y, NB, g, NB, false); // G = Yᵀ Y
+  const T = triangularFactor(b, (r, q) => M[g + r * NB + q], (q) => H.tau[p0 + q]);
+  for (let i = 0; i < NB; i++) for (let j = 0; j < NB; j++) M[at.t + i * NB + j] = -(transpose ? T[j * NB + i] : T[i * NB + j]);
+}
+
+/**
+ * The upper-triangular T (NB × NB, zero past b) with H_0 … H_{b-1} = I - Y T Yᵀ, from the Gram
+ * matrix G = YᵀY of the reflectors' vectors and their τ (LAPACK dlarft's recurrence): column q is
+ * τ_q e_q above -τ_q T (YᵀY)_{·,q}.
+ */
+function triangularFactor(b: number, gram: (r: number, q: number) => number, tau: (q: number) => number): Float64Array {
+  const T = new Float64Array(NB * NB);
+  for (let q = 0; q < b; q++) {
+    const tq = tau(q);
+    T[q * NB + q] = tq;
+    if (tq === 0) continue;
+    for (let r = 0; r < q; r++) {
+      let s = 0;
+      for (let c = r; c < q; c++) s += T[r * NB + c] * gram(c, q);
+      T[r * NB + q] = -tq * s;
+    }
+  }
+  return T;
+}
+
 /**
  * Copies reflectors p0 … p0+b-1 into the rows of Yt (b × len, coordinates from p0 + shift on)
- * and builds the upper-triangular T with H_{p0} … H_{p0+b-1} = I - Y T Yᵀ (LAPACK dlarft).
+ * and returns the upper-triangular T with H_{p0} … H_{p0+b-1} = I - Y T Yᵀ (see triangularFactor).
  */
-function fillBlock(H: Reflectors, p0: number, b: number, len: number, Yt: Float64Array, T: Float64Array): void {
+function fillBlock(H: Reflectors, p0: number, b: number, len: number, Yt: Float64Array): Float64Array {
   const r0 = p0 + H.shift;
   for (let q = 0; q < b; q++) {
     const row = q * len;
@@ -140,20 +194,10 @@ function fillBlock(H: Reflectors, p0: number, b: number, len: number, Yt: Float6
     const base = H.off + (p0 + q) * H.ps;
     for (let i = q + 1; i < len; i++) Yt[row + i] = H.data[base + (r0 + i) * H.is];
   }
-  T.fill(0);
-  const t = new Float64Array(b);
-  for (let q = 0; q < b; q++) {
-    const tau = H.tau[p0 + q];
-    T[q * NB + q] = tau;
-    if (tau === 0) continue;
-    const rq = q * len;
-    for (let r = 0; r < q; r++) t[r] = dot(Yt, r * len + q, rq + q, len - q);
-    for (let r = 0; r < q; r++) {
-      let s = 0;
-      for (let c = r; c < q; c++) s += T[r * NB + c] * t[c];
-      T[r * NB + q] = -tau * s;
-    }
-  }
+  // The Gram matrix's upper triangle: rows r < q of Yt are zero before q, so the dot starts there.
+  const G = new Float64Array(NB * NB);
+  for (let q = 0; q < b; q++) for (let r = 0; r < q; r++) G[r * NB + q] = dot(Yt, r * len + q, q * len + q, len - q);
+  return triangularFactor(b, (r, q) => G[r * NB + q], (q) => H.tau[p0 + q]);
 }
 
 /** x[a…a+len) · x[b…b+len) with four partial sums, so the adds do not wait on each other. */

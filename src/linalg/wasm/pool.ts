@@ -56,10 +56,15 @@ _onSharedMemory(() => {
  * This thread claims chunks from the top or left of C, workers from the bottom or right.
  * A kc above KC_BLOCK is for B read in place (row p at pB + p·bRow) and runs in blocks of
  * KC_BLOCK rows (see `panels`), with one split for all of them.
+ *
+ * `meanwhile`, if given, runs on this thread before it claims its first chunk: work of the caller's
+ * that touches none of the panel's operands (the next block's set-up, say) then overlaps the
+ * workers' chunks instead of leaving them idle, and this thread simply claims fewer.
  */
-export function _panel(K: Kernels, pA: number, lda: number, pB: number, pC: number, ldc: number, mp: number, ns: number, kc: number, bRow: number, bStrip: number, split = true): void {
+export function _panel(K: Kernels, pA: number, lda: number, pB: number, pC: number, ldc: number, mp: number, ns: number, kc: number, bRow: number, bStrip: number, split = true, meanwhile?: () => void): void {
   const T = _threads(), sk = split && T > 1 && mp * ns * NR * kc >= MIN_SPLIT ? _sharedKernels() : null;
   if (sk === null) {
+    meanwhile?.();
     for (let p0 = 0; p0 < kc; p0 += KC_BLOCK) K.panel(pA + 8 * p0, lda, pB + p0 * bRow, pC, ldc, mp, ns, Math.min(KC_BLOCK, kc - p0), bRow, bStrip);
     return;
   }
@@ -76,7 +81,10 @@ export function _panel(K: Kernels, pA: number, lda: number, pB: number, pC: numb
   const jobs: Job[] = [];
   for (const w of team.idle()) jobs[w] = [PANELS, args(1)];
   const a = args(0);
-  team.run(jobs, () => K.panels(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]));
+  team.run(jobs, () => {
+    meanwhile?.();
+    K.panels(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
+  });
 }
 
 /** The team, started now if it is not yet (null with one thread or no shared memory). */
