@@ -1,6 +1,6 @@
 import { GEMM_NC, _gemm, _wasmWorthIt } from "./gemm.js";
 import { _secularRoots } from "./secular.js";
-import { MR, NR, _heapAlloc, _heapRelease, _heapView, _kernels, type Kernels } from "./wasm/kernels.js";
+import { MR, NR, _heapAlloc, _heapFits, _heapRelease, _heapView, _kernels, _threads, type Kernels } from "./wasm/kernels.js";
 import { _panel } from "./wasm/pool.js";
 
 /** Shared arrays of one divide-and-conquer run (see bidiagonalSvd.ts for the block layout). */
@@ -169,10 +169,16 @@ export function _mergeBidiagonal(st: DcState, start: number, nl: number, nr: num
   const place: Placement = { col, active, posRoot, K, defCols: Int32Array.from(defIdx, (i) => col[i]), posDef };
   const mid = base + nl * N; // U's middle row is row 0 of the arrow's u vectors; no rotation touches it
   const midDef = Float64Array.from(place.defCols, (c) => U[mid + c]);
-  rotateInto(U, base, N, 0, nl, n, uType, TOP, Ut, nu, place);
-  rotateInto(U, base, N, nl + 1, nr, n, uType, BOTTOM, Ut, nu, place);
-  rotateInto(V, base, N, 0, nl + 1, n, vType, TOP, Vt, nv, place);
-  rotateInto(V, base, N, nl + 1, nr + sqre, n, vType, BOTTOM, Vt, nv, place);
+  const inHeap: Rotation[] = [];
+  for (const [X, r0, rows, type, part, W, norm] of [
+    [U, 0, nl, uType, TOP, Ut, nu], [U, nl + 1, nr, uType, BOTTOM, Ut, nu],
+    [V, 0, nl + 1, vType, TOP, Vt, nv], [V, nl + 1, nr + sqre, vType, BOTTOM, Vt, nv],
+  ] as const) {
+    const r = rotateInto(X, base, N, r0, rows, n, type, part, W, norm, place);
+    if (r) inHeap.push(r);
+  }
+  const kernels = _kernels();
+  if (kernels && inHeap.length > 0) rotateInHeap(kernels, inHeap, n, place);
   U.fill(0, mid, mid + n);
   for (let k = 0; k < K; k++) U[mid + posRoot[k]] = Ut[k] * nu[k];
   for (let t = 0; t < nd; t++) U[mid + posDef[t]] = midDef[t];
@@ -196,18 +202,18 @@ interface Placement {
 /**
  * Rows r0 … r0+rows-1, columns 0 … n-1 of the block at `base` become (those rows of the block,
  * restricted to the active columns whose type includes `part`) × (the arrow's vectors W scaled by
- * `norm`, in columns posRoot), with each row's deflated entries moved to columns posDef.
+ * `norm`, in columns posRoot), with each row's deflated entries moved to columns posDef. Done
+ * here in JavaScript when small; a product worth the kernels is returned for rotateInHeap.
  */
 function rotateInto(X: Float64Array, base: number, ld: number, r0: number, rows: number, n: number,
-  type: Uint8Array, part: number, W: Float64Array, norm: Float64Array, place: Placement): void {
-  if (rows === 0) return;
+  type: Uint8Array, part: number, W: Float64Array, norm: Float64Array, place: Placement): Rotation | null {
+  if (rows === 0) return null;
   const { col, active, posRoot, K, defCols, posDef } = place;
   const picks: number[] = [];
   for (let a = 0; a < K; a++) if (type[active[a]] & part) picks.push(a);
   const c = picks.length;
   const from = Int32Array.from(picks, (a) => col[active[a]]); // resolved once, not per row
-  const kernels = _wasmWorthIt(rows, n, c) ? _kernels() : null;
-  if (kernels) return rotateHeap(kernels, X, base, ld, r0, rows, n, from, picks, W, norm, place);
+  if (_wasmWorthIt(rows, n, c) && _kernels()) return { X, base, ld, r0, rows, from, picks, W, norm };
   const A = new Float64Array(rows * c), B = new Float64Array(c * n), def = new Float64Array(defCols.length);
   for (let r = 0; r < rows; r++) {
     const src = base + (r0 + r) * ld, dst = r * c;
@@ -222,61 +228,107 @@ function rotateInto(X: Float64Array, base: number, ld: number, r0: number, rows:
     for (let k = 0; k < K; k++) B[b + posRoot[k]] = W[w + k] * norm[k];
   }
   _gemm(rows, n, c, 1, A, 0, c, 1, B, 0, n, X, base + r0 * ld, ld);
+  return null;
+}
+
+/** One of a merge's products that rotateInto leaves to the kernels: its rows, picks and vectors. */
+interface Rotation {
+  X: Float64Array;
+  base: number;
+  ld: number;
+  r0: number;
+  rows: number;
+  /** The block's columns that are gathered, and the arrow indices (rows of W) they stand for. */
+  from: Int32Array;
+  picks: number[];
+  W: Float64Array;
+  norm: Float64Array;
 }
 
 /**
- * Doubles of the kernels' memory that rotateHeap may take for a run of size N: its A, B and C for
- * the largest merge, bounded by rows ≤ N/2 + 1 and columns c ≤ N (see rotateInto).
+ * Doubles of the kernels' memory that rotateInHeap may take for a run of size N: A and B for the
+ * largest merge's product, bounded by rows ≤ N/2 + 1 and columns c ≤ N (see rotateInto), twice
+ * where there is room (see rotateInHeap), and its C.
  */
 export function _rotateScratch(N: number): number {
   const mp = Math.ceil((N / 2 + 1) / MR) * MR, np = Math.ceil(N / NR) * NR;
-  return mp * N + N * np + mp * np + 2;
+  return mp * N + N * np + mp * np + 4;
 }
 
 /**
- * rotateInto's product in the kernels' memory, with the operands written straight into the
+ * rotateInto's products in the kernels' memory, with the operands written straight into the
  * layout the kernel reads: A (the gathered columns) row-major and padded to whole MR-row blocks,
  * B (the scaled arrow vectors) packed into NR-column strips, C zeroed there but for each row's
  * deflated entries (B's columns there are zero, so the product leaves them as they are), so no
- * operand is built in a fresh JavaScript array and copied again. Only B's zero columns are
- * written as zeros, not all of B first. Each entry of the result is summed in the same order as
- * by _gemmWasm. The D&C of a 1024² bidiagonal: 116–126 ms, against 120–136 with the deflated
- * columns gathered into arrays of their own and written back after (alternating processes).
+ * operand is built in a fresh JavaScript array and copied again. Each entry of the result is
+ * summed in the same order as by _gemmWasm.
+ *
+ * With workers, and room for a second A and B, the next product's A and B are written while the
+ * workers start on this one (_panel's `meanwhile`): that set-up is JavaScript on this thread,
+ * ~20 ms of a 1024² D&C, through which the workers would otherwise wait.
  */
-function rotateHeap(Kn: Kernels, X: Float64Array, base: number, ld: number, r0: number, rows: number, n: number,
-  from: Int32Array, picks: number[], W: Float64Array, norm: Float64Array, place: Placement): void {
-  const { posRoot, K, defCols, posDef } = place;
-  const c = from.length, nd = defCols.length;
-  const mp = Math.ceil(rows / MR) * MR, np = Math.ceil(n / NR) * NR;
-  const offA = _heapAlloc(mp * c + c * np + mp * np);
-  const offB = offA + mp * c, offC = offB + c * np;
+function rotateInHeap(Kn: Kernels, list: Rotation[], n: number, place: Placement): void {
+  const { defCols, posDef } = place;
+  const nd = defCols.length, np = Math.ceil(n / NR) * NR;
+  const mpOf = (r: Rotation) => Math.ceil(r.rows / MR) * MR;
+  const abSize = Math.max(...list.map((r) => mpOf(r) * r.from.length + r.from.length * np));
+  const cSize = Math.max(...list.map((r) => mpOf(r) * np));
+  const two = list.length > 1 && _threads() > 1 && _heapFits(2 * abSize + cSize + 6);
+  const offC = _heapAlloc(cSize);
+  const ab = [_heapAlloc(abSize), two ? _heapAlloc(abSize) : -1];
   const H = _heapView();
-  H.fill(0, offA + rows * c, offB); // A's padding rows
-  H.fill(0, offC, offC + mp * np); // C, but for the deflated entries below
-  for (let r = 0; r < rows; r++) {
-    const src = base + (r0 + r) * ld, dst = offA + r * c, out = offC + r * np;
-    for (let t = 0; t < c; t++) H[dst + t] = X[src + from[t]];
-    for (let t = 0; t < nd; t++) H[out + posDef[t]] = X[src + defCols[t]]; // B is zero in those columns
+  const regionOf = (i: number) => ab[two ? i % 2 : 0];
+  // A and B of product i into its region.
+  const stage = (i: number) => {
+    const { X, base, ld, r0, rows, from, picks, W, norm } = list[i];
+    const c = from.length, offA = regionOf(i), offB = offA + mpOf(list[i]) * c;
+    H.fill(0, offA + rows * c, offB); // A's padding rows
+    for (let r = 0; r < rows; r++) {
+      const src = base + (r0 + r) * ld, dst = offA + r * c;
+      for (let t = 0; t < c; t++) H[dst + t] = X[src + from[t]];
+    }
+    packArrowVectors(H, offB, c, n, np, picks, W, norm, place);
+  };
+  stage(0);
+  for (let i = 0; i < list.length; i++) {
+    const { X, base, ld, r0, rows, from } = list[i];
+    const c = from.length, mp = mpOf(list[i]), offA = regionOf(i), offB = offA + mp * c;
+    H.fill(0, offC, offC + mp * np); // C, but for the deflated entries below
+    for (let r = 0; r < rows; r++) {
+      const src = base + (r0 + r) * ld, out = offC + r * np;
+      for (let t = 0; t < nd; t++) H[out + posDef[t]] = X[src + defCols[t]]; // B is zero in those columns
+    }
+    let next = i + 1 < list.length ? () => stage(i + 1) : undefined;
+    for (let j0 = 0; j0 < np; j0 += GEMM_NC) { // column panels whose blocks of B stay in L2
+      const nc = Math.min(GEMM_NC, np - j0);
+      _panel(Kn, 8 * offA, 8 * c, 8 * (offB + j0 * c), 8 * (offC + j0), 8 * np, mp, nc / NR, c, 8 * NR, 8 * c * NR, true, two ? next : undefined);
+      if (two) next = undefined;
+    }
+    for (let r = 0; r < rows; r++) X.set(H.subarray(offC + r * np, offC + r * np + n), base + (r0 + r) * ld);
+    next?.(); // one region: the next product's operands once this one is done with it
   }
-  // B in strips of NR columns that run down all c rows: row t puts column j at
-  // offB + ⌊j/NR⌋·c·NR + t·NR + j mod NR. Row p of a strip is then at a fixed stride, so one
-  // _panel call takes all c rows (in blocks, see `panels`), split across the threads once.
+  _heapRelease(offC);
+}
+
+/**
+ * B in strips of NR columns that run down all c rows: row t (the arrow's vector picks[t], scaled
+ * by `norm`, in columns posRoot) puts column j at offB + ⌊j/NR⌋·c·NR + t·NR + j mod NR. Row p of
+ * a strip is then at a fixed stride, so one _panel call takes all c rows (in blocks, see `panels`),
+ * split across the threads once. Only the zero columns (deflated, and padding up to np) are
+ * written as zeros, not all of B first.
+ */
+function packArrowVectors(H: Float64Array, offB: number, c: number, n: number, np: number, picks: number[], W: Float64Array, norm: Float64Array, place: Placement): void {
+  const { posRoot, K, posDef } = place;
+  const nd = posDef.length;
   const at = (j: number) => (j - (j % NR)) * c + (j % NR);
   const root = new Int32Array(K);
   for (let k = 0; k < K; k++) root[k] = at(posRoot[k]);
-  // every column that is not a root's is zero: the deflated ones and the padding up to np
   const zero = Int32Array.from({ length: nd + np - n }, (_, q) => at(q < nd ? posDef[q] : n + q - nd));
   for (let t = 0; t < c; t++) {
     const w = picks[t] * K, row = offB + t * NR;
     for (let k = 0; k < K; k++) H[row + root[k]] = W[w + k] * norm[k];
     for (let q = 0; q < zero.length; q++) H[row + zero[q]] = 0;
   }
-  for (let j0 = 0; j0 < np; j0 += GEMM_NC) { // column panels whose blocks of B stay in L2
-    const nc = Math.min(GEMM_NC, np - j0);
-    _panel(Kn, 8 * offA, 8 * c, 8 * (offB + j0 * c), 8 * (offC + j0), 8 * np, mp, nc / NR, c, 8 * NR, 8 * c * NR);
-  }
-  for (let r = 0; r < rows; r++) X.set(H.subarray(offC + r * np, offC + r * np + n), base + (r0 + r) * ld);
-  _heapRelease(offA);
 }
 
 /** Columns ci, cj of the rows × · block at `base` become (c·ci + s·cj, -s·ci + c·cj). */
