@@ -1,6 +1,6 @@
 import { _gemm, _gemmHeap } from "./gemm.js";
 import { _householder } from "./householder.js";
-import { _addAtv, _resident, _setAu, _wasmAtv, _wasmAu, type Resident } from "./panelMatvec.js";
+import { _addAtv, _resident, _setAu, _wasmAtv, _wasmAu, _wasmAuAtv, type Resident } from "./panelMatvec.js";
 import type { Reflectors } from "./reflectors.js";
 import { _heapRelease } from "./wasm/kernels.js";
 import { _burst } from "./wasm/pool.js";
@@ -16,9 +16,10 @@ export interface Bidiagonal {
 }
 
 // Columns per panel. LAPACK uses 32, but here the per-step corrections inside a panel (O(n·NB)
-// each, in JavaScript) grow with NB while the matrix-vector passes, in WebAssembly, do not shrink:
-// bidiagonalising 1024² took 270 ms at NB = 4, 300 at 8, 340 at 16 and 440 at 32.
-const NB = 4;
+// each, in JavaScript) grow with NB. Each panel has one trailing update (a pass that reads and
+// writes the trailing matrix) and, with the fused passes, NB + 1 reading passes: bidiagonalising
+// 1024² on two threads took ~143–152 ms at NB = 8, ~150 at 4 and 6, 161 at 12 and 168–180 at 16.
+const NB = 8;
 const CROSSOVER = 32; // below this many trailing columns, panels do not pay for themselves
 
 /**
@@ -32,7 +33,8 @@ const CROSSOVER = 32; // below this many trailing columns, panels do not pay for
  * is left stale and each step corrects only the row and column it needs; the panel's whole effect,
  * A ← A - V Yᵀ - X Uᵀ, then lands as one matrix product. That halves the memory-bound
  * matrix-vector work of the plain method; the two products with the stale trailing matrix per step
- * (Aᵀv and Au) remain.
+ * (Aᵀv and Au) remain. Where the matrix is in WebAssembly memory, a step's Au and the next step's
+ * Aᵀv share one pass over it (_wasmAuAtv), so a panel reads it NB + 1 times rather than 2·NB.
  */
 export function _bidiagonalize(F: Float64Array, m: number, n: number): Bidiagonal {
   const d = new Float64Array(n);
@@ -71,15 +73,21 @@ export function _bidiagonalize(F: Float64Array, m: number, n: number): Bidiagona
 function panel(F: Float64Array, m: number, n: number, s: number, d: Float64Array, e: Float64Array,
   tauq: Float64Array, taup: Float64Array, X: Float64Array, Yt: Float64Array, wasm: Resident | null): void {
   const t1 = new Float64Array(NB), t2 = new Float64Array(NB);
+  // Whether column k and the partial sums of its Aᵀv (without row k) came with the last step's Au
+  // (_wasmAuAtv): every step of a panel but the first, where there is a resident copy.
+  let fused = false;
   for (let i = 0; i < NB; i++) {
     const k = s + i;
     // column k, rows k…: apply the panel's earlier reflectors (A - V Yᵀ - X Uᵀ)[:, k]
-    for (let r = k; r < m; r++) {
-      let acc = 0;
-      const fr = r * n + s, xr = r * NB;
-      for (let j = 0; j < i; j++) acc += F[fr + j] * Yt[j * n + k] + X[xr + j] * F[(s + j) * n + k];
-      F[r * n + k] -= acc;
+    if (!fused) {
+      for (let r = k; r < m; r++) {
+        let acc = 0;
+        const fr = r * n + s, xr = r * NB;
+        for (let j = 0; j < i; j++) acc += F[fr + j] * Yt[j * n + k] + X[xr + j] * F[(s + j) * n + k];
+        F[r * n + k] -= acc;
+      }
     }
+    const alpha = F[k * n + k];
     const tq = _householder(F, k * n + k, n, m - k);
     tauq[k] = tq;
     d[k] = F[k * n + k];
@@ -87,11 +95,19 @@ function panel(F: Float64Array, m: number, n: number, s: number, d: Float64Array
     const c0 = k + 1;
     // Yt[i] = τq (Aᵀv - Y Vᵀv - U Xᵀv) over columns c0…, with the stale trailing A
     const y = i * n;
-    Yt.fill(0, y + c0, y + n);
     t1.fill(0, 0, i);
     t2.fill(0, 0, i);
-    if (wasm) _wasmAtv(wasm, n, k, m, k, c0, Yt, y);
-    else _addAtv(F, n, k, m, k, c0, Yt, y);
+    if (fused) {
+      // v = (1, x_{k+1…} / (α - β)): Aᵀv = (Σ_{r>k} x_r A[r, ·]) / (α - β) + A[k, ·]. With τ = 0
+      // (x already zero past k) the row is scaled by τ below anyway.
+      const { H } = wasm!;
+      const inv = tq === 0 ? 0 : 1 / (alpha - d[k]);
+      for (let c = c0; c < n; c++) Yt[y + c] = inv * (H[wasm!.y + c - k] + H[wasm!.y2 + c - k]) + F[k * n + c];
+    } else {
+      Yt.fill(0, y + c0, y + n);
+      if (wasm) _wasmAtv(wasm, n, k, m, k, c0, Yt, y);
+      else _addAtv(F, n, k, m, k, c0, Yt, y);
+    }
     for (let r = k; r < m; r++) {
       const v = F[r * n + k];
       if (v === 0) continue;
@@ -133,6 +149,31 @@ function panel(F: Float64Array, m: number, n: number, s: number, d: Float64Array
       const uj = (s + j) * n;
       for (let c = c0; c < n; c++) b += F[uj + c] * F[rk + c];
       t2[j] = b;
+    }
+    fused = wasm !== null && i + 1 < NB && c0 + 1 < n;
+    if (fused) {
+      // X[:, i] and the next step's column k+1 in one pass with that column's Aᵀv (_wasmAuAtv):
+      // per row, corr = (V t1 + X t2)[r] and pre = (A - V Yᵀ - X Uᵀ)[r, k+1] but for X[r, i]'s term.
+      const { H, pre, corr } = wasm!;
+      const k1 = c0;
+      const prepare = (r0: number, r1: number) => {
+        for (let r = r0; r < r1; r++) {
+          const fr = r * n + s, xr = r * NB;
+          let a = 0, b = 0;
+          for (let j = 0; j <= i; j++) {
+            a += F[fr + j] * t1[j];
+            b += F[fr + j] * Yt[j * n + k1];
+          }
+          for (let j = 0; j < i; j++) {
+            a += X[xr + j] * t2[j];
+            b += X[xr + j] * F[(s + j) * n + k1];
+          }
+          H[corr + r] = a;
+          H[pre + r] = F[r * n + k1] - b;
+        }
+      };
+      _wasmAuAtv(wasm!, n, m, k, X, NB, i, tp, prepare);
+      continue;
     }
     if (wasm) _wasmAu(wasm, n, c0, m, c0, rk, X, NB, i);
     else _setAu(F, n, c0, m, c0, rk, X, NB, i);

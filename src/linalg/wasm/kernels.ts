@@ -1,5 +1,5 @@
 import { threadCount } from "../../compute/threads.js";
-import { I32, V128, op, wasmModule, type Bytes } from "./assemble.js";
+import { F64, I32, V128, op, wasmModule, type Bytes } from "./assemble.js";
 
 /**
  * WebAssembly SIMD kernels for the Float64 products that dominate linalg's run time. V8 turns
@@ -36,6 +36,13 @@ export interface Kernels {
   atv(pF: number, ldf: number, rows: number, pv: number, pout: number, len: number): void;
   /** x[r] = Σ_{c < len} F[r, c] u[c] for r < rows (rows a multiple of 4, len even): Au. */
   av(pF: number, ldf: number, rows: number, pu: number, px: number, len: number): void;
+  /**
+   * Au and then Aᵀw in one pass over F, for rows r < rows (a multiple of 4) and columns c < len
+   * (any): a = F[r, ·] u, x[r] = τ (a - corr[r]) with τ the double at pTau, w[r] = pre[r] - x[r],
+   * then out[c] += Σ_r w[r] F[r, c], each group of four rows added while it is still in cache.
+   * The bidiagonalisation's two products of a step share the pass this way (see panelMatvec.ts).
+   */
+  auAtv(pF: number, ldf: number, rows: number, pu: number, len: number, pPre: number, pCorr: number, pTau: number, px: number, pw: number, pout: number): void;
 }
 
 let instance: Kernels | null | undefined;
@@ -170,7 +177,7 @@ function instantiate(): Kernels | null {
   if (_threads() > 1) {
     // Where shared memory is missing, fall back to one thread rather than to JavaScript.
     try {
-      const bytes = wasmModule([panelKernel(), atvKernel(), avKernel(), panelsKernel()], { initial: 16, maximum: MAX_PAGES, shared: true });
+      const bytes = wasmModule([panelKernel(), atvKernel(), avKernel(), panelsKernel(), auAtvKernel()], { initial: 16, maximum: MAX_PAGES, shared: true });
       const module = new WebAssembly.Module(bytes);
       memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
       const inst = new WebAssembly.Instance(module, { env: { memory } });
@@ -183,7 +190,7 @@ function instantiate(): Kernels | null {
     }
   }
   try {
-    const bytes = wasmModule([panelKernel(), atvKernel(), avKernel(), panelsKernel()]);
+    const bytes = wasmModule([panelKernel(), atvKernel(), avKernel(), panelsKernel(), auAtvKernel()]);
     if (!WebAssembly.validate(bytes)) return null;
     memory = new WebAssembly.Memory({ initial: 16 });
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
@@ -354,4 +361,61 @@ function avKernel() {
   e(op.localGet(r), op.i32Const(4), op.i32Add, op.localSet(r));
   e(op.br(0), op.end, op.end);
   return { name: "av", params: Array(6).fill(I32), locals: [...Array(7).fill(I32), ...Array(5).fill(V128)], body };
+}
+
+/**
+ * Builds `auAtv` (see Kernels): per group of four rows, their dot products with u as f64x2 partial
+ * sums (the odd last column added after), the four coefficients w, then the four rows' update of
+ * `out` in the order atv adds them.
+ */
+function auAtvKernel() {
+  const [pF, ldf, rows, pu, len, pPre, pCorr, pTau, px, pw, pout] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const r = 11, f0 = 12, o = 16, end = 17, tail = 18; // f0 … f0+3: row pointers; o, end: byte offsets along a row
+  const a0 = 19, w0 = 23, u = 27, acc = 28; // v128: a0 … a0+3 partial sums, w0 … w0+3 splatted coefficients
+  const s = 29, x = 30; // f64
+  const body: Bytes[] = [];
+  const e = (...xs: Bytes[]) => body.push(...xs);
+  const at = (base: number, q: number): Bytes[] => [op.localGet(base), op.localGet(r), op.i32Const(q), op.i32Add, op.i32Const(8), op.i32Mul, op.i32Add];
+  const ifOddLength = (inner: Bytes[]) => e(op.block, op.localGet(len), op.i32Const(1), op.i32And, op.i32Eqz, op.brIf(0), ...inner, op.end);
+  e(op.localGet(len), op.i32Const(-2), op.i32And, op.i32Const(8), op.i32Mul, op.localSet(end)); // the even part, in bytes
+  e(op.i32Const(0), op.localSet(r));
+  e(op.block, op.loop);
+  e(op.localGet(r), op.localGet(rows), op.i32GeS, op.brIf(1));
+  for (let q = 0; q < 4; q++) {
+    e(op.localGet(pF), op.localGet(r), op.i32Const(q), op.i32Add, op.localGet(ldf), op.i32Mul, op.i32Add, op.localSet(f0 + q));
+    e(op.f64Const0(), op.f64x2Splat, op.localSet(a0 + q));
+  }
+  e(op.i32Const(0), op.localSet(o));
+  e(op.block, op.loop); // the dot products
+  e(op.localGet(o), op.localGet(end), op.i32GeS, op.brIf(1));
+  e(op.localGet(pu), op.localGet(o), op.i32Add, op.v128Load(0), op.localSet(u));
+  for (let q = 0; q < 4; q++) e(op.localGet(a0 + q), op.localGet(f0 + q), op.localGet(o), op.i32Add, op.v128Load(0), op.localGet(u), op.f64x2Mul, op.f64x2Add, op.localSet(a0 + q));
+  e(op.localGet(o), op.i32Const(16), op.i32Add, op.localSet(o));
+  e(op.br(0), op.end, op.end);
+  e(op.localGet(pu), op.localGet(end), op.i32Add, op.localSet(tail)); // u's last entry, where len is odd
+  for (let q = 0; q < 4; q++) {
+    e(op.localGet(a0 + q), op.f64x2ExtractLane(0), op.localGet(a0 + q), op.f64x2ExtractLane(1), op.f64Add, op.localSet(s));
+    ifOddLength([op.localGet(s), op.localGet(f0 + q), op.localGet(end), op.i32Add, op.f64Load(0), op.localGet(tail), op.f64Load(0), op.f64Mul, op.f64Add, op.localSet(s)]);
+    // x = τ (s - corr), w = pre - x
+    e(op.localGet(pTau), op.f64Load(0), op.localGet(s), ...at(pCorr, q), op.f64Load(0), op.f64Sub, op.f64Mul, op.localSet(x));
+    e(...at(px, q), op.localGet(x), op.f64Store(0));
+    e(...at(pPre, q), op.f64Load(0), op.localGet(x), op.f64Sub, op.localSet(s));
+    e(...at(pw, q), op.localGet(s), op.f64Store(0));
+    e(op.localGet(s), op.f64x2Splat, op.localSet(w0 + q));
+  }
+  e(op.i32Const(0), op.localSet(o));
+  e(op.block, op.loop); // out += Σ_q w_q F[r + q, ·]
+  e(op.localGet(o), op.localGet(end), op.i32GeS, op.brIf(1));
+  e(op.localGet(pout), op.localGet(o), op.i32Add, op.v128Load(0), op.localSet(acc));
+  for (let q = 0; q < 4; q++) e(op.localGet(acc), op.localGet(w0 + q), op.localGet(f0 + q), op.localGet(o), op.i32Add, op.v128Load(0), op.f64x2Mul, op.f64x2Add, op.localSet(acc));
+  e(op.localGet(pout), op.localGet(o), op.i32Add, op.localGet(acc), op.v128Store(0));
+  e(op.localGet(o), op.i32Const(16), op.i32Add, op.localSet(o));
+  e(op.br(0), op.end, op.end);
+  const tailUpdate: Bytes[] = [op.localGet(pout), op.localGet(end), op.i32Add, op.localSet(tail), op.localGet(tail), op.f64Load(0), op.localSet(s)];
+  for (let q = 0; q < 4; q++) tailUpdate.push(op.localGet(s), op.localGet(w0 + q), op.f64x2ExtractLane(0), op.localGet(f0 + q), op.localGet(end), op.i32Add, op.f64Load(0), op.f64Mul, op.f64Add, op.localSet(s));
+  tailUpdate.push(op.localGet(tail), op.localGet(s), op.f64Store(0));
+  ifOddLength(tailUpdate);
+  e(op.localGet(r), op.i32Const(4), op.i32Add, op.localSet(r));
+  e(op.br(0), op.end, op.end);
+  return { name: "auAtv", params: Array(11).fill(I32), locals: [...Array(8).fill(I32), ...Array(10).fill(V128), F64, F64], body };
 }

@@ -30,8 +30,8 @@ const MIN_SPLIT = 1 << 20;
 const CHUNK = 1 << 18;
 const MAX_CHUNKS = 64;
 
-const FUNCTIONS = ["panels", "atv", "av"] as const;
-const [PANELS, ATV, AV] = [0, 1, 2];
+const FUNCTIONS = ["panels", "atv", "av", "auAtv"] as const;
+const [PANELS, ATV, AV, AU_ATV] = [0, 1, 2, 3];
 
 /**
  * Below this many entries of F a matrix-vector product runs on the calling thread alone: ~25 µs
@@ -140,6 +140,38 @@ export function _av(K: Kernels, pF: number, ldf: number, rows: number, pu: numbe
   if (t === null) return K.av(pF, ldf, rows, pu, px, len);
   // Shares of whole groups of four rows (the kernel's step).
   t.split(AV, rows / 4, (r0, r1) => [pF + 4 * r0 * ldf, ldf, 4 * (r1 - r0), pu, px + 32 * r0, len], (a) => K.av(a[0], a[1], a[2], a[3], a[4], a[5]));
+}
+
+/**
+ * K.auAtv (see Kernels) on `rows` rows from pF, the per-row arrays (pre, corr, x, w) indexed from
+ * the first row, with the Aᵀw sums split like _atvHalves: rows [0, h) add into pout and rows
+ * [h, rows) into pout2, on one thread or two, so the sums are the same for any thread count.
+ * `prepare(r0, r1)` writes pre and corr of rows [r0, r1) just before a thread needs them: the
+ * worker's half first, then this thread's while the worker runs.
+ */
+export function _auAtvHalves(K: Kernels, pF: number, ldf: number, rows: number, pu: number, len: number, pPre: number, pCorr: number, pTau: number, px: number, pw: number, pout: number, pout2: number,
+  prepare: (r0: number, r1: number) => void): void {
+  const h = 4 * Math.floor(rows / 8);
+  const half = (g: number) => {
+    const [r0, n, out] = g === 0 ? [0, h, pout] : [h, rows - h, pout2];
+    return [pF + r0 * ldf, ldf, n, pu, len, pPre + 8 * r0, pCorr + 8 * r0, pTau, px + 8 * r0, pw + 8 * r0, out];
+  };
+  const run = (a: number[]) => K.auAtv(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]);
+  const t = rows * len >= MIN_SPLIT_MATVEC ? theTeam() : null;
+  const workers = t?.idle().length ?? 0;
+  if (workers === 0) {
+    prepare(0, rows);
+    run(half(0));
+    run(half(1));
+    return;
+  }
+  // With one worker this thread takes the first half; with more, it has none (a call on no rows).
+  prepare(workers === 1 ? h : 0, rows);
+  const own = (a: number[]) => {
+    if (workers === 1) prepare(0, h);
+    run(a);
+  };
+  t!.split(AU_ATV, 2, (g0, g1) => (g1 > g0 ? half(g0) : [pF, ldf, 0, pu, len, pPre, pCorr, pTau, px, pw, pout]), own);
 }
 
 /** Workers started and ready, and calls shared with them so far (for tests). */
