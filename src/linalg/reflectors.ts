@@ -1,6 +1,6 @@
 import { GEMM_HEAP_SCRATCH, _gemm, _gemmHeap } from "./gemm.js";
-import { _heapAlloc, _heapRelease, _heapView, _kernels, type Kernels } from "./wasm/kernels.js";
-import { _burst } from "./wasm/pool.js";
+import { REFLECT_COLUMNS, REFLECT_NB, _heapAlloc, _heapRelease, _heapView, _kernels, _threads, type Kernels } from "./wasm/kernels.js";
+import { _burst, _reflect } from "./wasm/pool.js";
 
 /**
  * A product Q = H₀ H₁ … H_{count-1} of Householder reflectors, stored where QR or
@@ -21,7 +21,7 @@ export interface Reflectors {
   tau: Float64Array;
 }
 
-const NB = 32; // reflectors per block (measured: 32 beats 48, 64 and 96 at n = 256, ties at 1024)
+const NB = REFLECT_NB; // reflectors per block (measured: 32 beats 48, 64 and 96 at n = 256, ties at 1024)
 
 /**
  * From L · ncols entries of X on, _applyReflectors works on a copy of X in the kernels' memory
@@ -38,10 +38,19 @@ export function _writesAfterReading(H: Reflectors, ncols: number): boolean {
 }
 
 /**
- * Doubles applyResident allocates: X (row stride ncols + 8), two sets of a block's Yᵀ, Y and T
- * (one is filled while the other is used), the Gram matrix G, W and TW.
+ * X's row stride in applyResident: whole chunks of `reflect` (which may write past ncols, never
+ * past the row), plus 8 so that it is never a multiple of 8 KiB (see _gemmHeap).
  */
-const residentDoubles = (L: number, ncols: number) => L * (ncols + 8) + 2 * (2 * NB * L + NB * NB) + NB * NB + 2 * NB * ncols;
+const residentStride = (ncols: number) => Math.ceil(ncols / REFLECT_COLUMNS) * REFLECT_COLUMNS + 8;
+
+/** Doubles of one set of a block's Yᵀ (NB × L), Y ((L + 1) × NB) and T (NB × NB) in applyResident. */
+const setDoubles = (L: number) => NB * L + (L + 1) * NB + NB * NB;
+
+/**
+ * Doubles applyResident allocates: X (L + 1 rows, see `reflect`), two sets of a block's Yᵀ, Y
+ * and T (one is filled while the other is used), the Gram matrix G, and each thread's W and TW.
+ */
+const residentDoubles = (L: number, ncols: number) => (L + 1) * residentStride(ncols) + 2 * setDoubles(L) + NB * NB + _threads() * 2 * NB * REFLECT_COLUMNS;
 
 /**
  * Doubles of the kernels' memory _applyReflectors takes for L × ncols, at most (for callers that
@@ -92,27 +101,27 @@ export function _applyReflectors(H: Reflectors, X: Float64Array, xOff: number, l
 }
 
 /**
- * The same in the kernels' memory: X is copied in once and out once, and every product of every
- * block updates it in place (copying X per product cost ~40% extra at n = 1024). Each block's Yᵀ,
- * Y and T are built (`blockInHeap`) while the previous block's first product runs on the other
- * threads, so the workers are not idle through that set-up; during the loop they poll between
- * products rather than sleep (`_burst`), which lets even the small T·W product be shared.
+ * The same in the kernels' memory: X is copied in once and out once, and every block updates it
+ * in place (copying X per product cost ~40% extra at n = 1024). A block's three products run
+ * chunk by chunk of X's columns (`reflect`), each thread on its own chunks, so a chunk is read
+ * from memory once for all three and the threads meet once a block, not after every product.
+ * Each block's Yᵀ, Y and T are built (`blockInHeap`) while the workers start on the previous
+ * block, and between blocks they poll rather than sleep (`_burst`).
  */
 function applyResident(K: Kernels, H: Reflectors, X: Float64Array, xOff: number, ldx: number, ncols: number, transpose: boolean, load?: LoadX): void {
   const L = H.L;
-  const ld = ncols + 8; // X's row stride, padded off multiples of 8 KiB (see _gemmHeap)
+  const ld = residentStride(ncols);
   const base = _heapAlloc(residentDoubles(L, ncols));
-  // Reserve the products' scratch, and that of the Gram product nested in the first (see
-  // _gemmHeap's `meanwhile`), so the view below stays attached.
-  _heapRelease(_heapAlloc(2 * GEMM_HEAP_SCRATCH));
+  // Reserve the Gram product's scratch, so the view below stays attached.
+  _heapRelease(_heapAlloc(GEMM_HEAP_SCRATCH));
   const M = _heapView();
-  const xh = base, set0 = xh + L * ld, setDoubles = 2 * NB * L + NB * NB, g = set0 + 2 * setDoubles;
-  const w = g + NB * NB, tw = w + NB * ncols;
+  const xh = base, set0 = xh + (L + 1) * ld, g = set0 + 2 * setDoubles(L), w = g + NB * NB;
   if (load) load(M, xh, ld);
   else for (let i = 0; i < L; i++) M.set(X.subarray(xOff + i * ldx, xOff + i * ldx + ncols), xh + i * ld);
   const nblocks = Math.ceil(H.count / NB);
   const blockAt = (s: number) => (transpose ? s : nblocks - 1 - s);
-  const sets = [set0, set0 + setDoubles].map((at): BlockSet => ({ yt: at, y: at + NB * L, t: at + 2 * NB * L }));
+  const sets = [set0, set0 + setDoubles(L)].map((at): BlockSet => ({ yt: at, y: at + NB * L, t: at + NB * L + (L + 1) * NB }));
+  const chunks = Math.ceil(ncols / REFLECT_COLUMNS);
   _burst(() => {
     blockInHeap(K, H, blockAt(0), transpose, M, sets[0], g);
     for (let s = 0; s < nblocks; s++) {
@@ -120,11 +129,8 @@ function applyResident(K: Kernels, H: Reflectors, X: Float64Array, xOff: number,
       const p0 = blockAt(s) * NB, b = Math.min(NB, H.count - p0), r0 = p0 + H.shift, len = L - r0;
       const next = s + 1 < nblocks ? () => blockInHeap(K, H, blockAt(s + 1), transpose, M, sets[(s + 1) % 2], g) : undefined;
       if (len <= 0) { next?.(); continue; }
-      M.fill(0, w, w + b * ncols);
-      _gemmHeap(K, b, ncols, len, cur.yt, len, xh + r0 * ld, ld, w, ncols, true, next); // W = Yᵀ X
-      M.fill(0, tw, tw + b * ncols);
-      _gemmHeap(K, b, ncols, b, cur.t, NB, w, ncols, tw, ncols); // -T W
-      _gemmHeap(K, len, ncols, b, cur.y, NB, tw, ncols, xh + r0 * ld, ld); // X -= Y T W
+      // X -= Y T (Yᵀ X), the rows from r0 on
+      _reflect(K, 8 * cur.yt, 8 * cur.y, 8 * cur.t, 8 * (xh + r0 * ld), 8 * ld, len, b, chunks, 8 * w, 16 * NB * REFLECT_COLUMNS, next);
     }
   });
   for (let i = 0; i < L; i++) X.set(M.subarray(xh + i * ld, xh + i * ld + ncols), xOff + i * ldx);
@@ -148,6 +154,8 @@ function blockInHeap(K: Kernels, H: Reflectors, blk: number, transpose: boolean,
   const p0 = blk * NB, b = Math.min(NB, H.count - p0), r0 = p0 + H.shift, len = H.L - r0;
   if (len <= 0) return;
   const { yt, y } = at;
+  M.fill(0, y + len * NB, y + (len + 1) * NB); // the zero rows that `reflect` reads past len and b
+  if (b % 2 === 1) M.fill(0, yt + b * len, yt + (b + 1) * len);
   // Entry i of reflector q is 0 above its unit diagonal, then H's.
   const entry = (q: number, i: number) => (i < q ? 0 : i === q ? 1 : H.data[H.off + (p0 + q) * H.ps + (r0 + i) * H.is]);
   if (H.is === 1) {

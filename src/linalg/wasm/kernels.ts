@@ -14,6 +14,11 @@ export const MR = 2, NR = 8;
 /** Rows of B per `panel` call within `panels`: the 8-column strips of B they read stay in L1. */
 export const KC_BLOCK = 128;
 
+/** Columns of X per chunk of `reflect`: a 1024-row chunk (256 KiB) stays in L2 between its products. */
+export const REFLECT_COLUMNS = 32;
+/** The block size of the reflectors `reflect` applies (the row stride of Y and T, in doubles). */
+export const REFLECT_NB = 32;
+
 export interface Kernels {
   /**
    * C[i, j] += Σ_{p < kc} A[i, p] B[p, j] for rows i < mp (a multiple of MR) and ns strips of NR
@@ -43,6 +48,17 @@ export interface Kernels {
    * The bidiagonalisation's two products of a step share the pass this way (see panelMatvec.ts).
    */
   auAtv(pF: number, ldf: number, rows: number, pu: number, len: number, pPre: number, pCorr: number, pTau: number, px: number, pw: number, pout: number): void;
+  /**
+   * One block of reflectors applied to chunks of REFLECT_COLUMNS columns of X, claimed from the
+   * word at pCtl like `panels`' chunks (from the last when fromEnd): per chunk, W = Yᵀ X[:, chunk],
+   * TW = (-T) W and X[:, chunk] += Y TW, three `panel` calls with the chunk still in cache and no
+   * thread waiting on another between them. Yᵀ is b × len (row stride len), Y len × NB and -T NB × NB
+   * (row stride NB), X len × ·, row stride ldx bytes; W and TW (NB × REFLECT_COLUMNS each) are
+   * the calling thread's scratch at pW. An odd b or len reads one more row of Yᵀ or Y, and writes
+   * one more row of X: zeros there keep that row as it is. Each entry comes out as from the three
+   * products made whole (`panels` in KC_BLOCK rows).
+   */
+  reflect(pYt: number, pY: number, pT: number, pX: number, ldx: number, len: number, b: number, pW: number, pCtl: number, fromEnd: number): void;
 }
 
 let instance: Kernels | null | undefined;
@@ -177,7 +193,7 @@ function instantiate(): Kernels | null {
   if (_threads() > 1) {
     // Where shared memory is missing, fall back to one thread rather than to JavaScript.
     try {
-      const bytes = wasmModule([panelKernel(), atvKernel(), avKernel(), panelsKernel(), auAtvKernel()], { initial: 16, maximum: MAX_PAGES, shared: true });
+      const bytes = wasmModule([panelKernel(), atvKernel(), avKernel(), panelsKernel(), auAtvKernel(), reflectKernel()], { initial: 16, maximum: MAX_PAGES, shared: true });
       const module = new WebAssembly.Module(bytes);
       memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
       const inst = new WebAssembly.Instance(module, { env: { memory } });
@@ -190,7 +206,7 @@ function instantiate(): Kernels | null {
     }
   }
   try {
-    const bytes = wasmModule([panelKernel(), atvKernel(), avKernel(), panelsKernel(), auAtvKernel()]);
+    const bytes = wasmModule([panelKernel(), atvKernel(), avKernel(), panelsKernel(), auAtvKernel(), reflectKernel()]);
     if (!WebAssembly.validate(bytes)) return null;
     memory = new WebAssembly.Memory({ initial: 16 });
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
@@ -418,4 +434,50 @@ function auAtvKernel() {
   e(op.localGet(r), op.i32Const(4), op.i32Add, op.localSet(r));
   e(op.br(0), op.end, op.end);
   return { name: "auAtv", params: Array(11).fill(I32), locals: [...Array(8).fill(I32), ...Array(10).fill(V128), F64, F64], body };
+}
+
+/** Builds `reflect` (see Kernels): the claim loop of `panels`, and three calls to `panel` (function 0) per chunk. */
+function reflectKernel() {
+  const [pYt, pY, pT, pX, ldx, len, b, pW, pCtl, fromEnd] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const v = 10, lo = 11, hi = 12, jb = 13, p0 = 14, kb = 15, bp = 16, lenp = 17, z = 18, pTW = 19;
+  const NS = REFLECT_COLUMNS / NR, ROW = 8 * REFLECT_COLUMNS; // strips per chunk; bytes per row of W
+  const body: Bytes[] = [];
+  const e = (...xs: Bytes[]) => body.push(...xs);
+  e(op.localGet(b), op.i32Const(1), op.i32Add, op.i32Const(-2), op.i32And, op.localSet(bp));
+  e(op.localGet(len), op.i32Const(1), op.i32Add, op.i32Const(-2), op.i32And, op.localSet(lenp));
+  e(op.localGet(pW), op.i32Const(REFLECT_NB * ROW), op.i32Add, op.localSet(pTW));
+  e(op.block, op.loop);
+  e(op.localGet(pCtl), op.i32AtomicLoad(0), op.localSet(v));
+  e(op.localGet(v), op.i32Const(0xffff), op.i32And, op.localSet(lo));
+  e(op.localGet(v), op.i32Const(16), op.i32ShrU, op.localSet(hi));
+  e(op.localGet(lo), op.localGet(hi), op.i32GeS, op.brIf(1)); // nothing left
+  e(op.localGet(pCtl), op.localGet(v));
+  e(op.localGet(v), op.i32Const(0x10000), op.i32Sub, op.localGet(v), op.i32Const(1), op.i32Add, op.localGet(fromEnd), op.select);
+  e(op.i32AtomicCmpxchg(0), op.localGet(v), op.i32Ne, op.brIf(0));
+  e(op.localGet(hi), op.i32Const(1), op.i32Sub, op.localGet(lo), op.localGet(fromEnd), op.select, op.i32Const(ROW), op.i32Mul, op.localSet(jb));
+  // W and TW start at zero (the products add into them)
+  e(op.localGet(pW), op.localSet(z));
+  e(op.block, op.loop);
+  e(op.localGet(z), op.localGet(pW), op.i32Const(2 * REFLECT_NB * ROW), op.i32Add, op.i32GeS, op.brIf(1));
+  e(op.localGet(z), op.f64Const0(), op.f64x2Splat, op.v128Store(0));
+  e(op.localGet(z), op.i32Const(16), op.i32Add, op.localSet(z));
+  e(op.br(0), op.end, op.end);
+  // W = Yᵀ X[:, chunk], KC_BLOCK rows of X at a time
+  e(op.i32Const(0), op.localSet(p0));
+  e(op.block, op.loop);
+  e(op.localGet(p0), op.localGet(len), op.i32GeS, op.brIf(1));
+  e(op.localGet(len), op.localGet(p0), op.i32Sub, op.localSet(kb));
+  e(op.i32Const(KC_BLOCK), op.localGet(kb), op.localGet(kb), op.i32Const(KC_BLOCK), op.i32GtS, op.select, op.localSet(kb));
+  e(op.localGet(pYt), op.localGet(p0), op.i32Const(8), op.i32Mul, op.i32Add); // pA
+  e(op.localGet(len), op.i32Const(8), op.i32Mul); // lda
+  e(op.localGet(pX), op.localGet(p0), op.localGet(ldx), op.i32Mul, op.i32Add, op.localGet(jb), op.i32Add); // pB
+  e(op.localGet(pW), op.i32Const(ROW), op.localGet(bp), op.i32Const(NS), op.localGet(kb), op.localGet(ldx), op.i32Const(8 * NR), op.call(0));
+  e(op.localGet(p0), op.i32Const(KC_BLOCK), op.i32Add, op.localSet(p0));
+  e(op.br(0), op.end, op.end);
+  // TW = (-T) W
+  e(op.localGet(pT), op.i32Const(8 * REFLECT_NB), op.localGet(pW), op.localGet(pTW), op.i32Const(ROW), op.localGet(bp), op.i32Const(NS), op.localGet(b), op.i32Const(ROW), op.i32Const(8 * NR), op.call(0));
+  // X[:, chunk] += Y TW
+  e(op.localGet(pY), op.i32Const(8 * REFLECT_NB), op.localGet(pTW), op.localGet(pX), op.localGet(jb), op.i32Add, op.localGet(ldx), op.localGet(lenp), op.i32Const(NS), op.localGet(b), op.i32Const(ROW), op.i32Const(8 * NR), op.call(0));
+  e(op.br(0), op.end, op.end);
+  return { name: "reflect", params: Array(10).fill(I32), locals: Array(10).fill(I32), body };
 }

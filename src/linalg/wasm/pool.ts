@@ -30,8 +30,8 @@ const MIN_SPLIT = 1 << 20;
 const CHUNK = 1 << 18;
 const MAX_CHUNKS = 64;
 
-const FUNCTIONS = ["panels", "atv", "av", "auAtv"] as const;
-const [PANELS, ATV, AV, AU_ATV] = [0, 1, 2, 3];
+const FUNCTIONS = ["panels", "atv", "av", "auAtv", "reflect"] as const;
+const [PANELS, ATV, AV, AU_ATV, REFLECT] = [0, 1, 2, 3, 4];
 
 /**
  * Below this many entries of F a matrix-vector product runs on the calling thread alone: ~25 µs
@@ -172,6 +172,24 @@ export function _auAtvHalves(K: Kernels, pF: number, ldf: number, rows: number, 
     run(a);
   };
   t!.split(AU_ATV, 2, (g0, g1) => (g1 > g0 ? half(g0) : [pF, ldf, 0, pu, len, pPre, pCorr, pTau, px, pw, pout]), own);
+}
+
+/**
+ * K.reflect (see Kernels) on `chunks` chunks of columns, claimed by this thread from the first and
+ * by the workers from the last; thread t uses the scratch at pW + t·scratch (bytes). `meanwhile`
+ * runs on this thread before it claims (see _panel).
+ */
+export function _reflect(K: Kernels, pYt: number, pY: number, pT: number, pX: number, ldx: number, len: number, b: number, chunks: number, pW: number, scratch: number, meanwhile?: () => void): void {
+  _setClaims(0, chunks);
+  const t = chunks > 1 ? theTeam() : null;
+  const own = () => {
+    meanwhile?.();
+    K.reflect(pYt, pY, pT, pX, ldx, len, b, pW, CLAIMS, 0);
+  };
+  if (t === null) return own();
+  const jobs: Job[] = [];
+  t.idle().forEach((w, i) => (jobs[w] = [REFLECT, [pYt, pY, pT, pX, ldx, len, b, pW + (i + 1) * scratch, CLAIMS, 1]]));
+  t.run(jobs, own);
 }
 
 /** Workers started and ready, and calls shared with them so far (for tests). */
