@@ -260,6 +260,25 @@ function panelKernel() {
   return { name: "panel", params: Array(10).fill(I32), locals, body };
 }
 
+/**
+ * Claims one chunk from the word at pCtl ((end << 16) | first, the chunks not yet claimed): the
+ * last when the local fromEnd is set, else the first, retrying if another thread changed the word
+ * meanwhile, and leaves its index on the stack. Inside `block, loop`: with nothing left it
+ * leaves that block (br 1); locals v, lo and hi are scratch.
+ */
+function claimChunk(pCtl: number, fromEnd: number, v: number, lo: number, hi: number): Bytes[] {
+  return [
+    op.localGet(pCtl), op.i32AtomicLoad(0), op.localSet(v),
+    op.localGet(v), op.i32Const(0xffff), op.i32And, op.localSet(lo),
+    op.localGet(v), op.i32Const(16), op.i32ShrU, op.localSet(hi),
+    op.localGet(lo), op.localGet(hi), op.i32GeS, op.brIf(1), // nothing left
+    op.localGet(pCtl), op.localGet(v),
+    op.localGet(v), op.i32Const(0x10000), op.i32Sub, op.localGet(v), op.i32Const(1), op.i32Add, op.localGet(fromEnd), op.select,
+    op.i32AtomicCmpxchg(0), op.localGet(v), op.i32Ne, op.brIf(0),
+    op.localGet(hi), op.i32Const(1), op.i32Sub, op.localGet(lo), op.localGet(fromEnd), op.select,
+  ];
+}
+
 /** Builds `panels` (see Kernels): claims chunks with a compare-exchange and calls `panel` (function 0) on each. */
 function panelsKernel() {
   const [pA, lda, pB, pC, ldc, mp, ns, kc, bRow, bStrip, pCtl, mode] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
@@ -271,15 +290,7 @@ function panelsKernel() {
   e(op.localGet(mode), op.i32Const(2), op.i32ShrU, op.localSet(chunk));
   e(op.localGet(mp), op.localGet(ns), op.localGet(byRows), op.select, op.localSet(units));
   e(op.block, op.loop);
-  e(op.localGet(pCtl), op.i32AtomicLoad(0), op.localSet(v));
-  e(op.localGet(v), op.i32Const(0xffff), op.i32And, op.localSet(lo));
-  e(op.localGet(v), op.i32Const(16), op.i32ShrU, op.localSet(hi));
-  e(op.localGet(lo), op.localGet(hi), op.i32GeS, op.brIf(1)); // nothing left
-  // claim the last chunk (end - 1) or the first; retry if another thread changed the word meanwhile
-  e(op.localGet(pCtl), op.localGet(v));
-  e(op.localGet(v), op.i32Const(0x10000), op.i32Sub, op.localGet(v), op.i32Const(1), op.i32Add, op.localGet(fromEnd), op.select);
-  e(op.i32AtomicCmpxchg(0), op.localGet(v), op.i32Ne, op.brIf(0));
-  e(op.localGet(hi), op.i32Const(1), op.i32Sub, op.localGet(lo), op.localGet(fromEnd), op.select, op.localGet(chunk), op.i32Mul, op.localSet(u0));
+  e(...claimChunk(pCtl, fromEnd, v, lo, hi), op.localGet(chunk), op.i32Mul, op.localSet(u0));
   e(op.localGet(u0), op.localGet(chunk), op.i32Add, op.localSet(u1));
   e(op.localGet(u1), op.localGet(units), op.localGet(u1), op.localGet(units), op.i32LtS, op.select, op.localSet(u1));
   // panel(...) on rows u0 … u1-1 (byRows) or on strips u0 … u1-1, for p0 = 0, KC_BLOCK, … < kc
@@ -447,14 +458,7 @@ function reflectKernel() {
   e(op.localGet(len), op.i32Const(1), op.i32Add, op.i32Const(-2), op.i32And, op.localSet(lenp));
   e(op.localGet(pW), op.i32Const(REFLECT_NB * ROW), op.i32Add, op.localSet(pTW));
   e(op.block, op.loop);
-  e(op.localGet(pCtl), op.i32AtomicLoad(0), op.localSet(v));
-  e(op.localGet(v), op.i32Const(0xffff), op.i32And, op.localSet(lo));
-  e(op.localGet(v), op.i32Const(16), op.i32ShrU, op.localSet(hi));
-  e(op.localGet(lo), op.localGet(hi), op.i32GeS, op.brIf(1)); // nothing left
-  e(op.localGet(pCtl), op.localGet(v));
-  e(op.localGet(v), op.i32Const(0x10000), op.i32Sub, op.localGet(v), op.i32Const(1), op.i32Add, op.localGet(fromEnd), op.select);
-  e(op.i32AtomicCmpxchg(0), op.localGet(v), op.i32Ne, op.brIf(0));
-  e(op.localGet(hi), op.i32Const(1), op.i32Sub, op.localGet(lo), op.localGet(fromEnd), op.select, op.i32Const(ROW), op.i32Mul, op.localSet(jb));
+  e(...claimChunk(pCtl, fromEnd, v, lo, hi), op.i32Const(ROW), op.i32Mul, op.localSet(jb));
   // W and TW start at zero (the products add into them)
   e(op.localGet(pW), op.localSet(z));
   e(op.block, op.loop);
