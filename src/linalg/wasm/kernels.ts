@@ -357,6 +357,16 @@ function atvKernel() {
   return { name: "atv", params: Array(6).fill(I32), locals: [...Array(8).fill(I32), ...Array(6).fill(V128)], body };
 }
 
+/** Locals f0 … f0+3 = pF + (r + q)·ldf, the next four rows of F, and their sums a0 … a0+3 = 0. */
+function fourRows(pF: number, ldf: number, r: number, f0: number, a0: number): Bytes[] {
+  const out: Bytes[] = [];
+  for (let q = 0; q < 4; q++) {
+    out.push(op.localGet(pF), op.localGet(r), op.i32Const(q), op.i32Add, op.localGet(ldf), op.i32Mul, op.i32Add, op.localSet(f0 + q));
+    out.push(op.f64Const0(), op.f64x2Splat, op.localSet(a0 + q));
+  }
+  return out;
+}
+
 /** Builds `av`: four rows of F per pass, each with its own f64x2 partial sums. */
 function avKernel() {
   const [pF, ldf, rows, pu, px, len] = [0, 1, 2, 3, 4, 5];
@@ -367,10 +377,7 @@ function avKernel() {
   e(op.i32Const(0), op.localSet(r));
   e(op.block, op.loop);
   e(op.localGet(r), op.localGet(rows), op.i32GeS, op.brIf(1));
-  for (let q = 0; q < 4; q++) {
-    e(op.localGet(pF), op.localGet(r), op.i32Const(q), op.i32Add, op.localGet(ldf), op.i32Mul, op.i32Add, op.localSet(f0 + q));
-    e(op.f64Const0(), op.f64x2Splat, op.localSet(a0 + q));
-  }
+  e(...fourRows(pF, ldf, r, f0, a0));
   e(op.localGet(pu), op.localSet(uPtr), op.localGet(pu), op.localGet(len), op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(end));
   e(op.block, op.loop);
   e(op.localGet(uPtr), op.localGet(end), op.i32GeS, op.brIf(1));
@@ -408,10 +415,7 @@ function auAtvKernel() {
   e(op.i32Const(0), op.localSet(r));
   e(op.block, op.loop);
   e(op.localGet(r), op.localGet(rows), op.i32GeS, op.brIf(1));
-  for (let q = 0; q < 4; q++) {
-    e(op.localGet(pF), op.localGet(r), op.i32Const(q), op.i32Add, op.localGet(ldf), op.i32Mul, op.i32Add, op.localSet(f0 + q));
-    e(op.f64Const0(), op.f64x2Splat, op.localSet(a0 + q));
-  }
+  e(...fourRows(pF, ldf, r, f0, a0));
   e(op.i32Const(0), op.localSet(o));
   e(op.block, op.loop); // the dot products
   e(op.localGet(o), op.localGet(end), op.i32GeS, op.brIf(1));
