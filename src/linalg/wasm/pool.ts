@@ -1,4 +1,4 @@
-import { CLAIMS, KC_BLOCK, MR, NR, _onSharedMemory, _setClaims, _sharedKernels, _threads, type Kernels } from "./kernels.js";
+import { CLAIMS, KC_BLOCK, MR, NR, REFLECT_COLUMNS, _onSharedMemory, _setClaims, _sharedKernels, _threads, type Kernels } from "./kernels.js";
 import { Team, type Job } from "./team.js";
 
 /**
@@ -177,11 +177,12 @@ export function _auAtvHalves(K: Kernels, pF: number, ldf: number, rows: number, 
 /**
  * K.reflect (see Kernels) on `chunks` chunks of columns, claimed by this thread from the first and
  * by the workers from the last; thread t uses the scratch at pW + t·scratch (bytes). `meanwhile`
- * runs on this thread before it claims (see _panel).
+ * runs on this thread before it claims (see _panel). Below MIN_SPLIT multiply-adds in the block's
+ * two large products it all runs here, as a panel would.
  */
 export function _reflect(K: Kernels, pYt: number, pY: number, pT: number, pX: number, ldx: number, len: number, b: number, chunks: number, pW: number, scratch: number, meanwhile?: () => void): void {
   _setClaims(0, chunks);
-  const t = chunks > 1 ? theTeam() : null;
+  const t = chunks > 1 && 2 * len * b * chunks * REFLECT_COLUMNS >= MIN_SPLIT ? theTeam() : null;
   const own = () => {
     meanwhile?.();
     K.reflect(pYt, pY, pT, pX, ldx, len, b, pW, CLAIMS, 0);
