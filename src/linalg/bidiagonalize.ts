@@ -100,9 +100,9 @@ function panel(F: Float64Array, m: number, n: number, s: number, d: Float64Array
     if (fused) {
       // v = (1, x_{k+1…} / (α - β)): Aᵀv = (Σ_{r>k} x_r A[r, ·]) / (α - β) + A[k, ·]. With τ = 0
       // (x already zero past k) the row is scaled by τ below anyway.
-      const { H } = wasm!;
+      const { H, y: top, y2: bottom } = wasm!;
       const inv = tq === 0 ? 0 : 1 / (alpha - d[k]);
-      for (let c = c0; c < n; c++) Yt[y + c] = inv * (H[wasm!.y + c - k] + H[wasm!.y2 + c - k]) + F[k * n + c];
+      for (let c = c0; c < n; c++) Yt[y + c] = inv * (H[top + c - k] + H[bottom + c - k]) + F[k * n + c];
     } else {
       Yt.fill(0, y + c0, y + n);
       if (wasm) _wasmAtv(wasm, n, k, m, k, c0, Yt, y);

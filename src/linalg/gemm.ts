@@ -197,20 +197,17 @@ export const GEMM_HEAP_SCRATCH = KC * NC;
  * doubles taken from the heap), and only when A has enough rows to repay it; the last m mod MR
  * rows and n mod NR columns run in JavaScript. A row stride of B of exactly 8 KiB costs ~25% when
  * unpacked (every row of a strip on the same cache sets): callers pad it. `split = false` keeps
- * the product on this thread (see _panel); `meanwhile` runs once on this thread while the first
- * split panel's workers start (see _panel), or first where nothing is split.
+ * the product on this thread (see _panel).
  */
-export function _gemmHeap(K: Kernels, m: number, n: number, k: number, offA: number, lda: number, offB: number, ldb: number, offC: number, ldc: number, split = true, meanwhile?: () => void): void {
-  let first = meanwhile; // handed to the first _panel call only
-  const once = () => { const f = first; first = undefined; return f; };
-  if (m === 0 || n === 0 || k === 0) return once()?.();
+export function _gemmHeap(K: Kernels, m: number, n: number, k: number, offA: number, lda: number, offB: number, ldb: number, offC: number, ldc: number, split = true): void {
+  if (m === 0 || n === 0 || k === 0) return;
   const mm = m - (m % MR), nn = n - (n % NR);
   const pack = _heapAlloc(Math.min(KC, k) * Math.min(NC, Math.max(nn, NR)));
   const H = _heapView();
   if (mm > 0 && nn > 0 && m < UNPACKED_ROWS) {
     // Few rows of A: packing B would cost more than the kernel's slower reads of it in place.
     // One call for all of k: _panel blocks it by KC_BLOCK rows, and splits it across the threads once.
-    _panel(K, 8 * offA, 8 * lda, 8 * offB, 8 * offC, 8 * ldc, mm, nn / NR, k, 8 * ldb, 8 * NR, split, once());
+    _panel(K, 8 * offA, 8 * lda, 8 * offB, 8 * offC, 8 * ldc, mm, nn / NR, k, 8 * ldb, 8 * NR, split);
   } else if (mm > 0 && nn > 0) {
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
@@ -221,11 +218,10 @@ export function _gemmHeap(K: Kernels, m: number, n: number, k: number, offA: num
           let dst = pack + p * NR;
           for (let st = 0; st < ns; st++, dst += kc * NR) copyStrip(H, dst, H, src + st * NR);
         }
-        _panel(K, 8 * (offA + p0), 8 * lda, 8 * pack, 8 * (offC + j0), 8 * ldc, mm, ns, kc, 8 * NR, 8 * kc * NR, split, once());
+        _panel(K, 8 * (offA + p0), 8 * lda, 8 * pack, 8 * (offC + j0), 8 * ldc, mm, ns, kc, 8 * NR, 8 * kc * NR, split);
       }
     }
   }
-  once()?.(); // no panel ran: only fringe rows and columns
   for (let i = 0; i < m; i++) {
     const c0 = i < mm ? nn : 0; // fringe columns of full row blocks, whole rows of the last one
     if (c0 >= n) continue;

@@ -246,9 +246,9 @@ interface Rotation {
 }
 
 /**
- * Doubles of the kernels' memory that rotateInHeap may take for a run of size N: A and B for the
- * largest merge's product, bounded by rows ≤ N/2 + 1 and columns c ≤ N (see rotateInto), twice
- * where there is room (see rotateInHeap), and its C.
+ * Doubles of the kernels' memory that rotateInHeap takes at least for a run of size N: A, B and C
+ * for the largest merge's product, bounded by rows ≤ N/2 + 1 and columns c ≤ N (see rotateInto).
+ * The second A and B it takes with workers are not counted: it asks _heapFits for them first.
  */
 export function _rotateScratch(N: number): number {
   const mp = Math.ceil((N / 2 + 1) / MR) * MR, np = Math.ceil(N / NR) * NR;

@@ -57,7 +57,7 @@ const residentDoubles = (L: number, ncols: number) => (L + 1) * residentStride(n
  * must know ahead whether everything fits, see _heapFits).
  */
 export function _reflectorsScratch(L: number, ncols: number): number {
-  return residentDoubles(L, ncols) + 2 * GEMM_HEAP_SCRATCH + 4; // + 16-byte alignment of each allocation
+  return residentDoubles(L, ncols) + GEMM_HEAP_SCRATCH + 4; // + 16-byte alignment of each allocation
 }
 
 /**
